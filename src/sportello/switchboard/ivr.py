@@ -1,0 +1,213 @@
+"""IVR flows as data, and a pure interpreter that turns caller events into engine actions.
+
+A flow definition is JSON an administrator edits in the web UI:
+
+    {"start": "hours", "nodes": {
+        "hours": {"type": "hours", "open": "lang", "closed": "closed"},
+        "closed": {"type": "play", "prompt": "closed", "next": "voicemail"},
+        "lang": {"type": "language", "next": "menu"},
+        "menu": {"type": "menu", "prompt": "main_menu", "options": {"1": "jobs", "2": "help"}},
+        "jobs": {"type": "queue", "skill": "jobs"},
+        "voicemail": {"type": "voicemail", "skill": "jobs"},
+        "bye": {"type": "hangup"}}}
+
+The interpreter never does I/O: the engine feeds it events (digits, timeouts, prompt ended)
+and performs the actions it returns.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_KEYS = {"1": "it", "2": "fr", "3": "ca", "4": "es", "5": "en"}
+NODE_TYPES = {"hours", "play", "language", "menu", "queue", "voicemail", "callback", "hangup"}
+MAX_NODES = 200
+
+
+class FlowError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Play:
+    prompt: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Collect:
+    """Wait for one DTMF digit for up to `timeout` seconds."""
+
+    timeout: float
+
+
+@dataclass(frozen=True)
+class EnterQueue:
+    skill: str
+    language: str
+
+
+@dataclass(frozen=True)
+class LeaveVoicemail:
+    skill: str
+    language: str
+
+
+@dataclass(frozen=True)
+class OfferCallback:
+    skill: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Hangup:
+    reason: str
+
+
+def validate(definition: object) -> list[str]:
+    """Every problem with a definition, in plain words; empty when it is usable."""
+    if not isinstance(definition, dict) or not isinstance(definition.get("nodes"), dict):
+        return [str(_("The flow must have a 'nodes' object."))]
+    nodes = definition["nodes"]
+    errors: list[str] = []
+    if len(nodes) > MAX_NODES:
+        errors.append(str(_("A flow may have at most %(n)s steps.") % {"n": MAX_NODES}))
+    if definition.get("start") not in nodes:
+        errors.append(str(_("The start step does not exist.")))
+    for name, node in nodes.items():
+        if not isinstance(node, dict) or node.get("type") not in NODE_TYPES:
+            errors.append(str(_("Step '%(name)s' has an unknown type.") % {"name": name}))
+            continue
+        for target in _targets(node):
+            if target not in nodes:
+                errors.append(
+                    str(
+                        _("Step '%(name)s' points to '%(target)s', which does not exist.")
+                        % {"name": name, "target": target}
+                    )
+                )
+        if node["type"] == "menu":
+            options = node.get("options")
+            if (
+                not isinstance(options, dict)
+                or not options
+                or not all(k in "0123456789*#" and len(k) == 1 for k in options)
+            ):
+                errors.append(
+                    str(_("Menu '%(name)s' needs options keyed by one digit.") % {"name": name})
+                )
+        if node["type"] in {"queue", "voicemail", "callback"} and not node.get("skill"):
+            errors.append(str(_("Step '%(name)s' needs a service (skill).") % {"name": name}))
+    return errors
+
+
+def _targets(node: dict) -> list[str]:
+    keys = ("next", "open", "closed", "invalid", "fallback")
+    targets = [node[k] for k in keys if isinstance(node.get(k), str)]
+    if isinstance(node.get("options"), dict):
+        targets += [t for t in node["options"].values() if isinstance(t, str)]
+    return targets
+
+
+@dataclass
+class IvrSession:
+    """One caller's walk through a flow."""
+
+    definition: dict
+    is_open: bool
+    language: str = "it"
+    path: list[str] = field(default_factory=list)
+    _node: str | None = None
+    _retries: int = 0
+
+    def start(self) -> list:
+        return self._enter(self.definition["start"])
+
+    def digit(self, digit: str) -> list:
+        node = self._current()
+        if node is None:
+            return []
+        if node["type"] == "language":
+            self.language = LANGUAGE_KEYS.get(digit, self.language)
+            return self._enter(node["next"])
+        if node["type"] == "menu":
+            target = node["options"].get(digit)
+            if target is not None:
+                return self._enter(target)
+            return self._retry(node, "invalid_choice")
+        return []
+
+    def timeout(self) -> list:
+        node = self._current()
+        if node is None:
+            return []
+        if node["type"] == "language":
+            return self._enter(node["next"])
+        if node["type"] == "menu":
+            return self._retry(node, None)
+        return []
+
+    def prompt_ended(self) -> list:
+        node = self._current()
+        if node is not None and node["type"] == "play":
+            return self._enter(node.get("next", "")) if node.get("next") else [Hangup("flow_end")]
+        return []
+
+    def _current(self) -> dict | None:
+        return self.definition["nodes"].get(self._node) if self._node else None
+
+    def _retry(self, node: dict, prompt: str | None) -> list:
+        self._retries += 1
+        if self._retries > int(node.get("retries", 2)):
+            fallback = node.get("fallback")
+            return (
+                self._enter(fallback)
+                if fallback
+                else [Play("goodbye", self.language), Hangup("no_choice")]
+            )
+        actions: list = [Play(prompt, self.language)] if prompt else []
+        return actions + [
+            Play(node["prompt"], self.language),
+            Collect(float(node.get("timeout", 6))),
+        ]
+
+    def _enter(self, name: str) -> list:
+        self._node, self._retries = name, 0
+        self.path.append(name)
+        node = self.definition["nodes"][name]
+        kind = node["type"]
+        if kind == "hours":
+            return self._enter(node["open"] if self.is_open else node["closed"])
+        if kind == "play":
+            return [Play(node["prompt"], self.language)]
+        if kind == "language":
+            return [Play("choose_language", "multi"), Collect(float(node.get("timeout", 6)))]
+        if kind == "menu":
+            return [Play(node["prompt"], self.language), Collect(float(node.get("timeout", 6)))]
+        if kind == "queue":
+            return [EnterQueue(node["skill"], self.language)]
+        if kind == "voicemail":
+            return [LeaveVoicemail(node["skill"], self.language)]
+        if kind == "callback":
+            return [OfferCallback(node["skill"], self.language)]
+        return [Play("goodbye", self.language), Hangup("flow_end")]
+
+
+DEFAULT_FLOW = {
+    "start": "hours",
+    "nodes": {
+        "hours": {"type": "hours", "open": "lang", "closed": "closed"},
+        "closed": {"type": "play", "prompt": "closed", "next": "voicemail"},
+        "voicemail": {"type": "voicemail", "skill": "jobs"},
+        "lang": {"type": "language", "next": "menu", "timeout": 5},
+        "menu": {
+            "type": "menu",
+            "prompt": "main_menu",
+            "options": {"1": "jobs", "2": "helpdesk"},
+            "fallback": "jobs",
+            "timeout": 5,
+        },
+        "jobs": {"type": "queue", "skill": "jobs"},
+        "helpdesk": {"type": "queue", "skill": "helpdesk"},
+    },
+}
