@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "sportello.accounts",
     "sportello.audit",
     "sportello.switchboard",
+    "sportello.hiring",
+    "sportello.helpdesk",
 ]
 
 MIDDLEWARE = [

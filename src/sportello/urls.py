@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -18,12 +17,13 @@ urlpatterns += i18n_patterns(
     path("", include("sportello.core.urls")),
     path("account/", include("sportello.accounts.urls")),
     path("audit/", include("sportello.audit.urls")),
+    path("calls/", include("sportello.hiring.urls")),
+    path("switchboard/", include("sportello.switchboard.urls")),
+    path("help/", include("sportello.helpdesk.urls")),
     path("django-admin/", admin.site.urls),
     prefix_default_language=True,
 )
 
-for app in getattr(settings, "SPORTELLO_EXTRA_URLS", []):
-    urlpatterns += i18n_patterns(path(app[0], include(app[1])), prefix_default_language=True)
 
 handler403 = "sportello.core.views.forbidden"
 handler404 = "sportello.core.views.not_found"
