@@ -203,11 +203,12 @@ DEFAULT_FLOW = {
         "menu": {
             "type": "menu",
             "prompt": "main_menu",
-            "options": {"1": "jobs", "2": "helpdesk"},
+            "options": {"1": "jobs", "2": "calls", "3": "helpdesk", "9": "menu"},
             "fallback": "jobs",
             "timeout": 5,
         },
         "jobs": {"type": "queue", "skill": "jobs"},
+        "calls": {"type": "queue", "skill": "calls"},
         "helpdesk": {"type": "queue", "skill": "helpdesk"},
     },
 }
