@@ -268,6 +268,12 @@ THEME_LOGO_URL = envstr("THEME_LOGO_URL", "")
 
 METRICS_TOKEN = envsecret("METRICS_TOKEN") or ""
 
+# SMS gateway (Twilio Messages API or compatible) for help-desk reminders; unset means no SMS.
+SMS_API_URL = envstr("SMS_API_URL", "")
+SMS_ACCOUNT = envstr("SMS_ACCOUNT", "")
+SMS_TOKEN = envsecret("SMS_TOKEN") or ""
+SMS_FROM = envstr("SMS_FROM", "")
+
 LOG_FORMAT = envstr("LOG_FORMAT", "text")
 LOG_LEVEL = envstr("LOG_LEVEL", "INFO")
 LOGGING = {
