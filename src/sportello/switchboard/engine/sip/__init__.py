@@ -15,7 +15,7 @@ from .builders import (
     new_tag,
 )
 from .dialog import Dialog, incoming_dialog_id
-from .digest import DigestChallenge, DigestResult, DigestServer, Verdict, answer_challenge
+from .digest import DigestChallenge, DigestResult, DigestServer, Ha1, Verdict, answer_challenge
 from .dtmf import DTMF_RELAY, DtmfRelay, build_dtmf_relay, parse_dtmf_relay
 from .endpoint import SipEndpoint
 from .headers import Address, CSeq, Headers, Via
@@ -36,6 +36,7 @@ __all__ = [
     "DigestServer",
     "DtmfRelay",
     "FloodLimiter",
+    "Ha1",
     "Headers",
     "IncomingRequest",
     "ManualScheduler",

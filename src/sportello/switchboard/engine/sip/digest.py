@@ -90,6 +90,10 @@ class DigestChallenge:
         )
 
 
+class Ha1(str):
+    """A stored MD5(username:realm:password), so a server need not keep the password itself."""
+
+
 def digest_response(
     *,
     algorithm: str,
@@ -108,7 +112,12 @@ def digest_response(
     if algorithm.removesuffix("-SESS") not in _HASHES:
         raise SipParseError(f"unsupported digest algorithm {algorithm}")
     base = algorithm.removesuffix("-SESS")
-    ha1 = _hex(base, f"{username}:{realm}:{password}")
+    if isinstance(password, Ha1):
+        if base != "MD5":
+            raise SipParseError("a stored HA1 only answers MD5")
+        ha1 = str(password)
+    else:
+        ha1 = _hex(base, f"{username}:{realm}:{password}")
     if algorithm.endswith("-SESS"):
         ha1 = _hex(base, f"{ha1}:{nonce}:{cnonce}")
     ha2 = _hex(base, f"{method}:{uri}")
@@ -257,6 +266,8 @@ class DigestServer:
             return DigestResult(Verdict.INVALID, username)
         age = self._nonce_age(p["nonce"])
         password = password_for(username)
+        if isinstance(password, Ha1) and algorithm.removesuffix("-SESS") != "MD5":
+            return DigestResult(Verdict.INVALID, username)
         if age is None or password is None or not self._response_matches(p, method, password):
             return DigestResult(Verdict.INVALID, username)
         if age > self.nonce_ttl or not self._fresh_count(p):

@@ -1,0 +1,195 @@
+"""The default IVR prompts: what each prompt says, in each caller language.
+
+Plain, polite, short sentences. ``{n}`` is a number that espeak-ng reads in the prompt's language.
+Keys with a number (``queue_position_7``, ``estimated_wait_5``) are expanded by ``catalogue()``.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGUAGES = ("it", "fr", "ca", "es", "en")
+VOICES = {"it": "it", "fr": "fr", "ca": "ca", "es": "es", "en": "en"}
+
+PROMPTS: dict[str, dict[str, str]] = {
+    "welcome": {
+        "it": "Benvenuti al servizio pubblico per l'impiego.",
+        "fr": "Bienvenue au service public de l'emploi.",
+        "ca": "Us donem la benvinguda al servei públic d'ocupació.",
+        "es": "Le damos la bienvenida al servicio público de empleo.",
+        "en": "Welcome to the public employment service.",
+    },
+    "main_menu": {
+        "it": "Per la ricerca di lavoro, prema 1. Per le chiamate pubbliche, prema 2. "
+        "Per l'aiuto digitale, prema 3. Per riascoltare questo menù, prema 9.",
+        "fr": "Pour la recherche d'emploi, appuyez sur 1. Pour les appels publics à candidatures, "
+        "appuyez sur 2. Pour l'aide numérique, appuyez sur 3. "
+        "Pour réécouter ce menu, appuyez sur 9.",
+        "ca": "Per a la recerca de feina, premeu 1. Per a les convocatòries públiques, premeu 2. "
+        "Per a l'ajuda digital, premeu 3. Per tornar a escoltar aquest menú, premeu 9.",
+        "es": "Para la búsqueda de empleo, pulse 1. Para las convocatorias públicas, pulse 2. "
+        "Para la ayuda digital, pulse 3. Para volver a escuchar este menú, pulse 9.",
+        "en": "For help finding work, press 1. For public hiring calls, press 2. "
+        "For digital help, press 3. To hear this menu again, press 9.",
+    },
+    "closed": {
+        "it": "Il servizio è chiuso in questo momento. "
+        "La preghiamo di richiamare negli orari di apertura.",
+        "fr": "Le service est fermé en ce moment. "
+        "Merci de rappeler pendant les heures d'ouverture.",
+        "ca": "El servei està tancat en aquest moment. "
+        "Si us plau, torneu a trucar en horari d'atenció.",
+        "es": "El servicio está cerrado en este momento. "
+        "Por favor, vuelva a llamar en horario de atención.",
+        "en": "The service is closed at the moment. Please call again during opening hours.",
+    },
+    "holiday": {
+        "it": "Oggi il servizio è chiuso per festività. "
+        "La preghiamo di richiamare in un altro giorno lavorativo.",
+        "fr": "Le service est fermé aujourd'hui, jour férié. "
+        "Merci de rappeler un autre jour ouvrable.",
+        "ca": "Avui el servei està tancat per festiu. "
+        "Si us plau, torneu a trucar un altre dia feiner.",
+        "es": "Hoy el servicio está cerrado por festivo. "
+        "Por favor, vuelva a llamar otro día laborable.",
+        "en": "The service is closed today for a public holiday. "
+        "Please call again on another working day.",
+    },
+    "callback_offer": {
+        "it": "Se preferisce essere richiamato, prema 1. Manterrà il suo posto in coda.",
+        "fr": "Si vous préférez être rappelé, appuyez sur 1. "
+        "Vous garderez votre place dans la file d'attente.",
+        "ca": "Si preferiu que us truquem, premeu 1. Conservareu el vostre lloc a la cua.",
+        "es": "Si prefiere que le llamemos, pulse 1. Mantendrá su lugar en la cola.",
+        "en": "If you would rather be called back, press 1. You will keep your place in the queue.",
+    },
+    "callback_confirmed": {
+        "it": "Grazie. La richiameremo a questo numero appena un operatore sarà libero.",
+        "fr": "Merci. Nous vous rappellerons à ce numéro dès qu'un conseiller sera disponible.",
+        "ca": "Gràcies. Us trucarem a aquest número tan aviat com un agent estigui disponible.",
+        "es": "Gracias. Le llamaremos a este número en cuanto haya un agente disponible.",
+        "en": "Thank you. We will call you back on this number as soon as an agent is free.",
+    },
+    "voicemail_beep": {
+        "it": "Lasci il suo messaggio dopo il segnale acustico.",
+        "fr": "Laissez votre message après le bip.",
+        "ca": "Deixeu el vostre missatge després del senyal.",
+        "es": "Deje su mensaje después de la señal.",
+        "en": "Please leave your message after the tone.",
+    },
+    "recording_consent": {
+        "it": "Questa chiamata può essere registrata per migliorare il servizio. "
+        "Se non è d'accordo, lo dica all'operatore.",
+        "fr": "Cet appel peut être enregistré pour améliorer le service. "
+        "Si vous n'êtes pas d'accord, dites-le au conseiller.",
+        "ca": "Aquesta trucada es pot enregistrar per millorar el servei. "
+        "Si no hi esteu d'acord, digueu-ho a l'agent.",
+        "es": "Esta llamada puede ser grabada para mejorar el servicio. "
+        "Si no está de acuerdo, dígaselo al agente.",
+        "en": "This call may be recorded to improve our service. "
+        "If you do not agree, please tell the agent.",
+    },
+    "goodbye": {
+        "it": "Grazie per aver chiamato. Arrivederci.",
+        "fr": "Merci de votre appel. Au revoir.",
+        "ca": "Gràcies per la vostra trucada. Adéu.",
+        "es": "Gracias por su llamada. Adiós.",
+        "en": "Thank you for calling. Goodbye.",
+    },
+    "invalid_choice": {
+        "it": "Scelta non valida. La preghiamo di riprovare.",
+        "fr": "Choix non valide. Merci de réessayer.",
+        "ca": "Opció no vàlida. Si us plau, torneu-ho a provar.",
+        "es": "Opción no válida. Por favor, inténtelo de nuevo.",
+        "en": "Sorry, that is not a valid choice. Please try again.",
+    },
+    "agent_whisper": {
+        "it": "Chiamata in arrivo dalla coda.",
+        "fr": "Appel entrant de la file d'attente.",
+        "ca": "Trucada entrant de la cua.",
+        "es": "Llamada entrante de la cola.",
+        "en": "Incoming call from the queue.",
+    },
+}
+
+MAX_QUEUE_POSITION = 20
+QUEUE_POSITION = {
+    "it": "Lei è il numero {n} in coda.",
+    "fr": "Vous êtes le numéro {n} dans la file d'attente.",
+    "ca": "Sou el número {n} de la cua.",
+    "es": "Usted es el número {n} en la cola.",
+    "en": "You are number {n} in the queue.",
+}
+QUEUE_POSITION_MANY = {
+    "it": "Ci sono più di venti persone in attesa prima di lei.",
+    "fr": "Plus de vingt personnes attendent avant vous.",
+    "ca": "Hi ha més de vint persones esperant davant vostre.",
+    "es": "Hay más de veinte personas esperando antes que usted.",
+    "en": "More than twenty people are waiting ahead of you.",
+}
+
+WAIT_MINUTES = (1, 2, 3, 4, 5, 10, 15, 20, 30)
+ESTIMATED_WAIT = {  # (one minute, several minutes)
+    "it": ("L'attesa stimata è di circa {n} minuto.", "L'attesa stimata è di circa {n} minuti."),
+    "fr": (
+        "L'attente estimée est d'environ {n} minute.",
+        "L'attente estimée est d'environ {n} minutes.",
+    ),
+    "ca": (
+        "El temps d'espera estimat és d'aproximadament {n} minut.",
+        "El temps d'espera estimat és d'aproximadament {n} minuts.",
+    ),
+    "es": (
+        "El tiempo de espera estimado es de aproximadamente {n} minuto.",
+        "El tiempo de espera estimado es de aproximadamente {n} minutos.",
+    ),
+    "en": ("The estimated wait is about {n} minute.", "The estimated wait is about {n} minutes."),
+}
+ESTIMATED_WAIT_LONG = {
+    "it": "L'attesa stimata è di oltre trenta minuti.",
+    "fr": "L'attente estimée est de plus de trente minutes.",
+    "ca": "El temps d'espera estimat és de més de trenta minuts.",
+    "es": "El tiempo de espera estimado es de más de treinta minutos.",
+    "en": "The estimated wait is more than thirty minutes.",
+}
+
+# One prompt for every caller, each option spoken in its own language; digit = position + 1.
+CHOOSE_LANGUAGE = {
+    "it": "Per l'italiano, prema 1.",
+    "fr": "Pour le français, appuyez sur 2.",
+    "ca": "Per al català, premeu 3.",
+    "es": "Para español, pulse 4.",
+    "en": "For English, press 5.",
+}
+COMMON_KEYS = ("choose_language", "music_on_hold")
+
+
+def catalogue(language: str) -> dict[str, str]:
+    """Every per-language prompt key with its text, numbered keys expanded."""
+    texts = {key: by_language[language] for key, by_language in PROMPTS.items()}
+    for n in range(1, MAX_QUEUE_POSITION + 1):
+        texts[f"queue_position_{n}"] = QUEUE_POSITION[language].format(n=n)
+    texts["queue_position_many"] = QUEUE_POSITION_MANY[language]
+    one, several = ESTIMATED_WAIT[language]
+    for n in WAIT_MINUTES:
+        texts[f"estimated_wait_{n}"] = (one if n == 1 else several).format(n=n)
+    texts["estimated_wait_long"] = ESTIMATED_WAIT_LONG[language]
+    return texts
+
+
+def queue_position_key(position: int) -> str:
+    if position < 1:
+        raise ValueError("queue positions start at 1")
+    return f"queue_position_{position}" if position <= MAX_QUEUE_POSITION else "queue_position_many"
+
+
+def estimated_wait_key(seconds: float) -> str:
+    """The prompt for a wait, rounded up to the next catalogued number of minutes."""
+    minutes = max(1, math.ceil(seconds / 60))
+    rounded = next((m for m in WAIT_MINUTES if m >= minutes), None)
+    return f"estimated_wait_{rounded}" if rounded is not None else "estimated_wait_long"
+
+
+def language_digit(language: str) -> str:
+    """The digit a caller presses to choose ``language`` in the choose_language prompt."""
+    return str(list(CHOOSE_LANGUAGE).index(language) + 1)
