@@ -33,7 +33,13 @@ def _wait_for(url: str, proc: subprocess.Popen, attempts: int = 300) -> bytes:
 
 def test_the_embedded_product_serves_demo_data_and_stops(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(SPORTELLO_VAR_DIR=str(tmp_path), PYTHONPATH="src")
+    env.update(
+        SPORTELLO_VAR_DIR=str(tmp_path),
+        PYTHONPATH="src",
+        SWITCHBOARD_SIP_PORT=str(_free_port()),
+        SWITCHBOARD_RTP_PORT_MIN="48000",
+        SWITCHBOARD_RTP_PORT_MAX="48999",
+    )
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
     seeded = subprocess.run(

@@ -24,7 +24,11 @@ def seed() -> None:
         username = f"agent{n}"
         agent, _ = Agent.objects.get_or_create(
             user=user,
-            defaults={"sip_username": username, "sip_ha1": sip_ha1(username, DEMO_SIP_PASSWORD)},
+            defaults={
+                "sip_username": username,
+                "sip_ha1": sip_ha1(username, DEMO_SIP_PASSWORD),
+                "languages": ["it", "fr", "ca", "es", "en"],
+            },
         )
         for skill in Skill.objects.all():
             AgentSkill.objects.get_or_create(agent=agent, skill=skill, defaults={"level": n})

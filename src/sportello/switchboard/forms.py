@@ -18,6 +18,7 @@ from sportello.switchboard.models import (
     Trunk,
     WrapUpCode,
 )
+from sportello.switchboard.models.config import LANGUAGES
 
 PROMPT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -139,7 +140,14 @@ class AgentForm(forms.ModelForm):
 
     class Meta:
         model = Agent
-        fields = ["user", "sip_username", "device", "mobile_number", "max_missed"]
+        fields = ["user", "sip_username", "device", "mobile_number", "max_missed", "languages"]
+
+    def clean_languages(self):
+        value = self.cleaned_data.get("languages") or []
+        allowed = {code for code, _name in LANGUAGES}
+        if not isinstance(value, list) or not set(value) <= allowed:
+            raise forms.ValidationError(_("Choose among: it, fr, ca, es, en."))
+        return value
 
     def clean(self):
         data = super().clean()

@@ -144,6 +144,7 @@ class Agent(models.Model):
     )
     mobile_number = models.CharField(_("mobile number"), max_length=32, blank=True)
     max_missed = models.PositiveIntegerField(_("missed calls before pause"), default=3)
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     skills = models.ManyToManyField(Skill, through="AgentSkill")
 
     def __str__(self):

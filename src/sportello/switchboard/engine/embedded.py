@@ -1,0 +1,61 @@
+"""Start the engine (and, unless media nodes are configured, one rtpengine) from settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+
+from sportello.switchboard import prompts
+from sportello.switchboard.engine.engine import Engine, EngineSettings
+from sportello.switchboard.engine.media.node import MediaNodeConfig, MediaNodeProcess, free_udp_port
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunningSwitchboard:
+    engine: Engine
+    media: MediaNodeProcess | None
+
+    async def stop(self) -> None:
+        await self.engine.stop()
+        if self.media is not None:
+            await self.media.stop()
+
+
+def _parse_nodes(values: list[str]) -> tuple[tuple[str, int], ...]:
+    nodes = []
+    for value in values:
+        host, _, port = value.rpartition(":")
+        nodes.append((host, int(port)))
+    return tuple(nodes)
+
+
+async def start_embedded(*, sip_port: int | None = None) -> RunningSwitchboard:
+    await sync_to_async(prompts.ensure_defaults)()
+    dtmf_port = settings.SWITCHBOARD_DTMF_PORT or free_udp_port()
+    media = None
+    nodes = _parse_nodes(settings.SWITCHBOARD_MEDIA_NODES)
+    if not nodes:
+        media = MediaNodeProcess(MediaNodeConfig(
+            interface=settings.SWITCHBOARD_MEDIA_INTERFACE,
+            port_min=settings.SWITCHBOARD_RTP_PORT_MIN, port_max=settings.SWITCHBOARD_RTP_PORT_MAX,
+            dtmf_log_dest=("127.0.0.1", dtmf_port),
+        ))  # fmt: skip
+        await media.start()
+        nodes = (media.ng_address,)
+    engine = Engine(EngineSettings(
+        sip_host=settings.SWITCHBOARD_SIP_HOST,
+        sip_port=settings.SWITCHBOARD_SIP_PORT if sip_port is None else sip_port,
+        media_nodes=nodes, dtmf_listen=("127.0.0.1", dtmf_port), prompt_resolver=prompts.resolve,
+    ))  # fmt: skip
+    try:
+        await engine.start()
+    except Exception:
+        if media is not None:
+            await media.stop()
+        raise
+    return RunningSwitchboard(engine, media)
