@@ -276,6 +276,8 @@ SWITCHBOARD_MEDIA_INTERFACE = envstr("SWITCHBOARD_MEDIA_INTERFACE", "127.0.0.1")
 SWITCHBOARD_RTP_PORT_MIN = envint("SWITCHBOARD_RTP_PORT_MIN", 30000)
 SWITCHBOARD_RTP_PORT_MAX = envint("SWITCHBOARD_RTP_PORT_MAX", 39999)
 SWITCHBOARD_DTMF_PORT = envint("SWITCHBOARD_DTMF_PORT", 0)
+# A browser agent whose desktop WebSocket stays closed this long is logged out of the ACD.
+SWITCHBOARD_AGENT_GRACE_SECONDS = envint("SWITCHBOARD_AGENT_GRACE_SECONDS", 20)
 
 # SMS gateway (Twilio Messages API or compatible) for help-desk reminders; unset means no SMS.
 SMS_API_URL = envstr("SMS_API_URL", "")

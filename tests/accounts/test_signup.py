@@ -56,7 +56,7 @@ def test_it_refuses_a_tampered_link(client):
 
 
 def test_a_duplicate_email_creates_nothing_and_does_not_reveal_the_account(client):
-    CitizenFactory(email="giulia@example.org")
+    CitizenFactory(email="giulia@example.org", language="en")
     response = client.post("/en/account/signup/", GOOD)
     assert response.status_code == 302  # same page as a new sign-up
     assert User.objects.filter(email="giulia@example.org").count() == 1

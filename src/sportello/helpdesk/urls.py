@@ -1,2 +1,47 @@
+from django.urls import path
+
+from sportello.helpdesk.views import links, manage, public, staff, stats, tutorials
+
 app_name = "helpdesk"
-urlpatterns: list = []
+urlpatterns = [
+    path("book/", public.start, name="book"),
+    path("book/times/", public.slots, name="book_slots"),
+    path("book/waiting-list/", public.join_waitlist, name="waitlist"),
+    path("mine/", public.mine, name="mine"),
+    path("b/<str:token>/", links.booking_page, name="booking"),
+    path("cancel/<str:token>/", links.cancel, name="cancel"),
+    path("change/<str:token>/", links.reschedule, name="reschedule"),
+    path("offer/<str:token>/", links.waitlist_confirm, name="waitlist_confirm"),
+    path("tutorials/", tutorials.library, name="tutorials"),
+    path("tutorials/<slug:slug>/", tutorials.player, name="tutorial"),
+    path("tutorials/<slug:slug>/<str:name>", tutorials.video_file, name="tutorial_file"),
+    path(
+        "tutorials/<slug:slug>/tracks/<str:language>/<str:kind>.vtt",
+        tutorials.track,
+        name="tutorial_track",
+    ),
+    path("staff/", staff.home, name="staff_home"),
+    path("staff/search/", staff.search, name="staff_search"),
+    path("staff/book/", staff.book_start, name="staff_book"),
+    path("staff/book/times/", staff.book_slots, name="staff_book_slots"),
+    path("staff/bookings/<int:pk>/", staff.booking_detail, name="staff_booking"),
+    path("staff/bookings/<int:pk>/outcome/", staff.outcome, name="outcome"),
+    path("staff/bookings/<int:pk>/no-show/", staff.no_show, name="no_show"),
+    path("staff/bookings/<int:pk>/cancel/", staff.staff_cancel, name="staff_cancel"),
+    path("staff/places/", manage.places, name="places"),
+    path("staff/places/new/", manage.place_edit, name="place_new"),
+    path("staff/places/<int:pk>/", manage.place_edit, name="place"),
+    path("staff/places/<int:pk>/<str:kind>/", manage.place_child, name="place_child"),
+    path("staff/mediators/", manage.mediators, name="mediators"),
+    path("staff/mediators/new/", manage.mediator_edit, name="mediator_new"),
+    path("staff/mediators/<int:pk>/", manage.mediator_edit, name="mediator"),
+    path("staff/mediators/<int:pk>/<str:kind>/", manage.mediator_child, name="mediator_child"),
+    path("staff/reminders/", manage.reminder_problems, name="reminders"),
+    path("staff/waiting-list/", manage.waiting_list, name="waiting_list"),
+    path("staff/statistics/", stats.page, name="stats"),
+    path("staff/tutorials/", tutorials.manage_list, name="tutorials_manage"),
+    path("staff/tutorials/new/", tutorials.manage_edit, name="tutorial_new"),
+    path("staff/tutorials/<int:pk>/", tutorials.manage_edit, name="tutorial_edit"),
+    path("staff/tutorials/<int:pk>/video/", tutorials.upload_video, name="tutorial_upload"),
+    path("staff/tutorials/<int:pk>/captions/", tutorials.upload_caption, name="tutorial_caption"),
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
@@ -25,6 +26,7 @@ from sportello.switchboard.acd import (
 )
 from sportello.switchboard.engine import config as engine_config
 from sportello.switchboard.engine import records
+from sportello.switchboard.engine.browser import BrowserAgents
 from sportello.switchboard.engine.media.dtmf import DtmfListener
 from sportello.switchboard.engine.media.node import MediaNodePool
 from sportello.switchboard.engine.registrar import Registrar
@@ -60,6 +62,7 @@ class EngineSettings:
     dtmf_listen: tuple[str, int] = ("127.0.0.1", 0)
     prompt_resolver: object = None
     reload_seconds: float = 30.0
+    recording_dir: Path | None = None  # rtpengine's --recording-dir, on this host
 
 
 class Engine:
@@ -74,6 +77,7 @@ class Engine:
         self.dtmf = DtmfListener(self._on_rtp_digit, settings.dtmf_listen)
         self.config = engine_config.EngineConfig()
         self.registrar = Registrar(self._ha1_for, self._on_registration)
+        self.browsers = BrowserAgents(self)
         self.acd = Acd(settings=AcdSettings(ring_timeout=None, max_misses=3))
         self.calls: dict[str, InboundCall] = {}
         self.dialogs: dict[tuple, InboundCall] = {}
@@ -81,6 +85,8 @@ class Engine:
         self._tasks: set[asyncio.Task] = set()
         self._wake = asyncio.Event()
         self.counters = {"refused": 0, "calls": 0}
+        # Seconds from the trunk's INVITE to the first agent's 180 Ringing, for the benchmark.
+        self.setup_latencies: collections.deque[float] = collections.deque(maxlen=100_000)
         # Media counters of recently finished calls (rtpengine forgets them on delete).
         self.finished_media: dict[str, dict] = {}
 
@@ -99,6 +105,7 @@ class Engine:
         await self.endpoint.start()
         self._spawn(self._acd_timers())
         self._spawn(self._housekeeping())
+        self._spawn(self.browsers.run())
         log.info("switchboard engine listening on %s:%s", *self.endpoint.local_address("udp"))
 
     async def stop(self) -> None:
@@ -278,20 +285,25 @@ class Engine:
                 self._spawn(self._exit_queue(command))
             elif isinstance(command, AgentStateChanged):
                 self._spawn(records.agent_state(command.agent, str(command.new), command.reason))
+                self.browsers.state_changed(command.agent, str(command.new), command.reason)
         self._wake.set()
 
     async def _offer(self, command: OfferCall) -> None:
         call = self.calls.get(command.call)
-        target = self.agent_target(command.agent)
+        browser = self.browsers.handles(command.agent)
+        target = None if browser else self.agent_target(command.agent)
         if call is None:
             return
-        if target is None:
+        if target is None and not browser:
             self._run(self.acd.ring_no_answer(time.monotonic(), command.call))
             return
         queue = self.config.queues_by_id[command.queue]
         if call.entry is not None:
             call.entry.ring_attempts += 1
-        result = await call.offer_to_agent(command.agent, target, float(queue.ring_seconds))
+        if browser:
+            result = await self.browsers.offer(call, command.agent, queue, queue.ring_seconds)
+        else:
+            result = await call.offer_to_agent(command.agent, target, float(queue.ring_seconds))
         self._offers.pop(command.call, None)
         now = time.monotonic()
         try:

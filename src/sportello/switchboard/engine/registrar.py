@@ -64,9 +64,7 @@ class Registrar:
         if contact is None:
             incoming.respond(400, "Contact Required")
             return
-        source = incoming.source
-        # Reach the phone where its REGISTER came from: it may sit behind NAT.
-        target = Target(source.host, source.port, source.transport)
+        target = self._target(incoming, contact)
         was_registered = self.lookup(agent_id) is not None
         self.bindings[agent_id] = Binding(
             agent_id, target, str(contact.uri), self._clock() + expires
@@ -81,6 +79,16 @@ class Registrar:
             if binding.expires_at < now:
                 del self.bindings[agent_id]
                 self._on_change(agent_id, False)
+
+    @staticmethod
+    def _target(incoming: IncomingRequest, contact) -> Target:
+        """The Contact when it is reachable as given; behind NAT, where the REGISTER came from."""
+        source = incoming.source
+        uri = contact.uri
+        if uri.host == source.host and uri.port:
+            transport = uri.params.get("transport", source.transport).lower()
+            return Target(uri.host, uri.port, transport)
+        return Target(source.host, source.port, source.transport)
 
     def _password(self, username: str) -> str | None:
         known = self._ha1_for(username)

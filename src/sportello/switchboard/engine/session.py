@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from sportello.switchboard import ivr
-from sportello.switchboard.engine import records, sdp
+from sportello.switchboard.engine import recording, records, sdp, voicemail
 from sportello.switchboard.engine.media.legs import rtp_leg
 from sportello.switchboard.engine.media.ng import MediaError
 from sportello.switchboard.engine.sip import Dialog, IncomingRequest, SipResponse, new_tag
@@ -37,6 +38,7 @@ class InboundCall:
         self.trunk = trunk
         self.number = number
         self.id = invite.request.call_id
+        self.arrived = time.monotonic()
         self.caller_tag = invite.request.from_addr.tag or new_tag()
         self.agent_tag = new_tag()  # rtpengine's name for the agent side
         self.caller_dialog: Dialog | None = None
@@ -122,7 +124,11 @@ class InboundCall:
                 return await self._queue(action.skill, action.language)
             elif isinstance(action, ivr.Hangup):
                 return Call.EndReason.AGENT_HANGUP if action.reason == "flow_end" else action.reason
-            else:  # voicemail and callback steps without a queue-side implementation here
+            elif isinstance(action, ivr.LeaveVoicemail):
+                return await voicemail.leave(
+                    self, voicemail.queue_for(self, action.skill, action.language)
+                )
+            else:  # callback steps without a queue-side implementation here
                 await self._play(ivr.Play("goodbye", self.ivr.language), barge_in=False)
                 return Call.EndReason.CLOSED
         return Call.EndReason.CLOSED
@@ -199,6 +205,8 @@ class InboundCall:
         if outcome == "connected":
             await self.hung_up.wait()
             return self.end_reason
+        if outcome == "voicemail":
+            return await voicemail.leave(self, self.queue)
         # Left the queue without an agent: tell the caller, then hang up.
         with contextlib.suppress(MediaError):
             await self.node.client.stop_media(self.id, self.caller_tag)
@@ -225,7 +233,9 @@ class InboundCall:
         """Ring one agent's device; 'answered', 'rejected', 'no_answer' or 'gone'."""
         ng = self.node.client
         invite = self.engine.build_agent_invite(agent, target, self.agent_offer, self.record)
-        request = asyncio.ensure_future(self.engine.endpoint.request(invite, target.target))
+        request = asyncio.ensure_future(
+            self.engine.endpoint.request(invite, target.target, on_provisional=self._ringing)
+        )
         gone = asyncio.ensure_future(self.hung_up.wait())
         done, _ = await asyncio.wait({request, gone}, timeout=ring_seconds,
                                      return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
@@ -265,6 +275,11 @@ class InboundCall:
                 self.caller_dialog.ack(response), self._caller_target()
             )
 
+    def _ringing(self, response: SipResponse) -> None:
+        if response.status == 180 and not getattr(self, "rang", False):
+            self.rang = True
+            self.engine.setup_latencies.append(time.monotonic() - self.arrived)
+
     def connect(self, agent_id: int) -> None:
         self.agent_id = agent_id
         self.connected.set()
@@ -291,7 +306,7 @@ class InboundCall:
     # -- the end -------------------------------------------------------------------------
 
     async def _finish(self, reason: str) -> None:
-        log.info("call %s finishing: %s", self.id, reason)
+        log.debug("call %s finishing: %s", self.id, reason)
         self.hung_up.set()
         endpoint = self.engine.endpoint
         if self.caller_dialog is not None and reason != Call.EndReason.CALLER_HANGUP:
@@ -307,6 +322,7 @@ class InboundCall:
                 await self.node.client.delete(self.id)
             self.engine.media.release(self.id)
         await self.engine.call_finished(self, reason)
+        await recording.after_call(self)
 
     def _caller_target(self):
         from sportello.switchboard.engine.sip import Target

@@ -1,0 +1,27 @@
+from sportello.hiring.forms.application import ApplicationForm
+from sportello.hiring.forms.office import (
+    AppealDecisionForm,
+    AppealForm,
+    CallFilterForm,
+    CallForm,
+    CitizenLookupForm,
+    DecisionForm,
+    OutcomeForm,
+    RuleSetDeriveForm,
+    StaffingRequestForm,
+    VerifyForm,
+)
+
+__all__ = [
+    "AppealDecisionForm",
+    "AppealForm",
+    "ApplicationForm",
+    "CallFilterForm",
+    "CallForm",
+    "CitizenLookupForm",
+    "DecisionForm",
+    "OutcomeForm",
+    "RuleSetDeriveForm",
+    "StaffingRequestForm",
+    "VerifyForm",
+]

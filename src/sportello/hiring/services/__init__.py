@@ -1,0 +1,1 @@
+"""Hiring business rules with no HTTP: `check_*` validates and locks, `do_*` writes."""
