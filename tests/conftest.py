@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.cache import cache
 
@@ -17,3 +19,63 @@ def _isolated(settings, request):
         }
     yield
     cache.clear()
+
+
+# -- real Chromium (Playwright) with axe-core --------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+AXE_URL = "/static/vendor/axe-core/axe.min.js"
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# between page actions are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module: a sync Playwright must not outlive the module, or it would
+    keep an event loop running under the asyncio tests that follow."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page, live_server_url: str) -> list[dict]:
+    """Serious and critical axe-core violations on the current page."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=live_server_url + AXE_URL)
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def assert_accessible(live_server):
+    def check(page):
+        violations = axe_violations(page, live_server.url)
+        assert violations == [], f"{page.url}: {violations}"
+
+    return check

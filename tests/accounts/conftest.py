@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.browser.conftest import browser, page  # noqa: F401  (real Chromium, reused here)
 from tests.oidc_provider import CLIENT_ID
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
