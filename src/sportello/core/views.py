@@ -71,49 +71,25 @@ def theme_css(request):
     )
 
 
+def _error_page(request, status: int, title: str, message: str):
+    return render(request, "core/error.html", {"title": title, "message": message}, status=status)
+
+
 def ratelimited(request, exception=None):
-    return render(
-        request,
-        "core/error.html",
-        {
-            "title": _("Too many attempts"),
-            "message": _("You have tried too many times. Please wait a few minutes and try again."),
-        },
-        status=429,
-    )
+    return _error_page(request, 429, _("Too many attempts"),
+                       _("You have tried too many times. Please wait a few minutes and try again."))  # fmt: skip
 
 
 def forbidden(request, exception=None):
-    return render(
-        request,
-        "core/error.html",
-        {
-            "title": _("Access denied"),
-            "message": _("You do not have permission to see this page."),
-        },
-        status=403,
-    )
+    return _error_page(request, 403, _("Access denied"),
+                       _("You do not have permission to see this page."))  # fmt: skip
 
 
 def not_found(request, exception=None):
-    return render(
-        request,
-        "core/error.html",
-        {
-            "title": _("Page not found"),
-            "message": _("The page you asked for does not exist or is no longer available."),
-        },
-        status=404,
-    )
+    return _error_page(request, 404, _("Page not found"),
+                       _("The page you asked for does not exist or is no longer available."))  # fmt: skip
 
 
 def server_error(request):
-    return render(
-        request,
-        "core/error.html",
-        {
-            "title": _("Something went wrong"),
-            "message": _("We could not complete your request. Please try again later."),
-        },
-        status=500,
-    )
+    return _error_page(request, 500, _("Something went wrong"),
+                       _("We could not complete your request. Please try again later."))  # fmt: skip
