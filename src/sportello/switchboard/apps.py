@@ -6,3 +6,13 @@ class SwitchboardConfig(AppConfig):
     name = "sportello.switchboard"
     label = "switchboard"
     verbose_name = _("Switchboard")
+
+    def ready(self) -> None:
+        from sportello.accounts.roles import Role
+        from sportello.core import navigation
+
+        supervision = [Role.SUPERVISOR, Role.ADMINISTRATOR]
+        navigation.register("staff", _("Switchboard reports"), "switchboard:reports",
+                            roles=[*supervision, Role.AGENT])  # fmt: skip
+        navigation.register("staff", _("Switchboard wallboard"), "switchboard:wallboard",
+                            roles=supervision)  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sportello.switchboard import views_config
+from sportello.switchboard import views_config, views_recordings
 
 app_name = "switchboard"
 urlpatterns = [
@@ -10,4 +10,26 @@ urlpatterns = [
     path("config/<slug:section>/", views_config.section_list, name="config_list"),
     path("config/<slug:section>/new/", views_config.section_edit, name="config_new"),
     path("config/<slug:section>/<int:pk>/", views_config.section_edit, name="config_edit"),
+    path("recordings/<int:pk>/audio/", views_recordings.recording_audio, name="recording_audio"),
+]
+
+from sportello.switchboard import views_desktop  # noqa: E402
+
+urlpatterns += [
+    path("desktop/", views_desktop.desktop, name="desktop"),
+    path("desktop/wrap-up/", views_desktop.wrap_up, name="wrap_up"),
+    path("live/", views_desktop.live, name="live"),
+    path("live/state/", views_desktop.set_state, name="live_state"),
+]
+
+from sportello.switchboard import views_reports, views_supervision  # noqa: E402
+
+urlpatterns += [
+    path("reports/", views_reports.report_page, name="reports"),
+    path("reports/schedules/", views_reports.schedules, name="report_schedules"),
+    path("reports/help/", views_supervision.metrics_help, name="metrics_help"),
+    path("reports/erlang/", views_supervision.erlang, name="erlang"),
+    path("reports/forecast/", views_supervision.forecast, name="forecast"),
+    path("wallboard/", views_supervision.wallboard, name="wallboard"),
+    path("wallboard/data/", views_supervision.wallboard_data, name="wallboard_data"),
 ]

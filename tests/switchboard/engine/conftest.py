@@ -86,6 +86,7 @@ def make_switchboard(flow=TEST_FLOW, agents=2, allowed="127.0.0.1/32", **queue_f
 
 @pytest.fixture
 def switchboard_settings(settings, tmp_path):
+    settings.SWITCHBOARD_RECORDING_DIR = tmp_path / "recordings"
     settings.SWITCHBOARD_RTP_PORT_MIN = 46000
     settings.SWITCHBOARD_RTP_PORT_MAX = 47999
     settings.SWITCHBOARD_MEDIA_NODES = []
@@ -140,7 +141,7 @@ class Sipp:
         )
         assert code == 0, log
 
-    def answer(self, scenario: str, port: int, media_port: int):
+    def answer(self, scenario: str, port: int, media_port: int, *extra: str, echo: bool = True):
         """Start an agent phone (UAS) in the background; await the returned task for its result."""
         argv = [
             "sipp",
@@ -154,7 +155,7 @@ class Sipp:
             "127.0.0.1",
             "-mp",
             str(media_port),
-            "-rtp_echo",
+            *(["-rtp_echo"] if echo else []),
             "-m",
             "1",
             "-timeout",
@@ -162,6 +163,7 @@ class Sipp:
             "-timeout_error",
             "-nostdin",
             "-trace_err",
+            *extra,
         ]
 
         async def run():

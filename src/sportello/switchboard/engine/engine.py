@@ -24,9 +24,10 @@ from sportello.switchboard.acd import (
     OfferCall,
     PlayPosition,
 )
+from sportello.switchboard.engine import agent_ops, records
 from sportello.switchboard.engine import config as engine_config
-from sportello.switchboard.engine import records
 from sportello.switchboard.engine.browser import BrowserAgents
+from sportello.switchboard.engine.callbacks import CallbackDesk
 from sportello.switchboard.engine.media.dtmf import DtmfListener
 from sportello.switchboard.engine.media.node import MediaNodePool
 from sportello.switchboard.engine.registrar import Registrar
@@ -63,6 +64,8 @@ class EngineSettings:
     prompt_resolver: object = None
     reload_seconds: float = 30.0
     recording_dir: Path | None = None  # rtpengine's --recording-dir, on this host
+    callback_attempts: int = 3
+    callback_retry_seconds: float = 60.0
 
 
 class Engine:
@@ -78,6 +81,9 @@ class Engine:
         self.config = engine_config.EngineConfig()
         self.registrar = Registrar(self._ha1_for, self._on_registration)
         self.browsers = BrowserAgents(self)
+        self.callbacks = CallbackDesk(
+            self, attempts=settings.callback_attempts, retry_seconds=settings.callback_retry_seconds
+        )
         self.acd = Acd(settings=AcdSettings(ring_timeout=None, max_misses=3))
         self.calls: dict[str, InboundCall] = {}
         self.dialogs: dict[tuple, InboundCall] = {}
@@ -265,6 +271,25 @@ class Engine:
 
         return AgentTarget(binding.target, parse_uri(binding.contact))
 
+    # -- what agents do to calls from the desktop ----------------------------------------
+
+    async def hold(self, call_id: str) -> bool:
+        call = agent_ops.find(self, call_id)
+        return call is not None and await agent_ops.hold(call)
+
+    async def unhold(self, call_id: str) -> bool:
+        call = agent_ops.find(self, call_id)
+        return call is not None and await agent_ops.unhold(call)
+
+    async def transfer(self, call_id: str, *, queue_id: int) -> bool:
+        """Blind transfer: the caller goes back to waiting in ``queue_id`` at their place."""
+        call = agent_ops.find(self, call_id)
+        return call is not None and await agent_ops.transfer_to_queue(call, queue_id)
+
+    async def dial_out(self, agent_id: int, number: str, service_number: str) -> Call | None:
+        """The agent's phone rings first; then ``number`` is called showing ``service_number``."""
+        return await agent_ops.dial_out(self, agent_id, number, service_number)
+
     # -- the ACD -------------------------------------------------------------------------
 
     def acd_call_arrived(self, call: InboundCall, queue_id: int) -> None:
@@ -289,6 +314,9 @@ class Engine:
         self._wake.set()
 
     async def _offer(self, command: OfferCall) -> None:
+        if command.callback:
+            await self.callbacks.offer(command)
+            return
         call = self.calls.get(command.call)
         browser = self.browsers.handles(command.agent)
         target = None if browser else self.agent_target(command.agent)

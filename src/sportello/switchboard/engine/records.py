@@ -11,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from sportello.switchboard.engine import events
-from sportello.switchboard.models import AgentStateChange, Call, CallbackRequest, QueueEntry
+from sportello.switchboard.models import (
+    AgentStateChange,
+    Call,
+    CallbackRequest,
+    QueueEntry,
+    Recording,
+    Voicemail,
+)
 
 
 def _save(obj, **fields) -> None:
@@ -93,3 +100,27 @@ async def callback_requested(
 
 async def callback_update(request: CallbackRequest, **fields) -> None:
     await sync_to_async(_save)(request, **fields)
+
+
+async def voicemail_saved(call: Call, queue_id: int, file: str) -> Voicemail:
+    message = await sync_to_async(Voicemail.objects.create)(call=call, queue_id=queue_id, file=file)
+    await events.send("voicemail.saved", call=str(call.id), queue=queue_id, voicemail=message.id)
+    return message
+
+
+async def recording_saved(call: Call, file: str, delete_after: datetime.datetime) -> Recording:
+    recording = await sync_to_async(Recording.objects.create)(
+        call=call, file=file, delete_after=delete_after
+    )
+    await events.send("recording.saved", call=str(call.id), recording=recording.id)
+    return recording
+
+
+async def entry_update(entry: QueueEntry, **fields) -> None:
+    await sync_to_async(_save)(entry, **fields)
+
+
+async def call_event(kind: str, call: Call | None) -> None:
+    """A change of a live call that has no row of its own (hold, resume)."""
+    if call is not None:
+        await events.send(kind, call=str(call.id))

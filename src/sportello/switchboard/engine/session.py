@@ -14,9 +14,16 @@ import time
 from typing import TYPE_CHECKING
 
 from sportello.switchboard import ivr
-from sportello.switchboard.engine import recording, records, sdp, voicemail
+from sportello.switchboard.engine import (
+    agent_ops,
+    callbacks,
+    recording,
+    records,
+    sdp,
+    voicemail,
+)
 from sportello.switchboard.engine.media.legs import rtp_leg
-from sportello.switchboard.engine.media.ng import MediaError
+from sportello.switchboard.engine.media.ng import MediaError, MediaNodeError
 from sportello.switchboard.engine.sip import Dialog, IncomingRequest, SipResponse, new_tag
 from sportello.switchboard.models import Call, QueueEntry
 
@@ -83,17 +90,14 @@ class InboundCall:
 
     async def _answer_caller(self) -> bool:
         request = self.invite.request
-        self.node = self.engine.media.allocate(self.id)
-        ng = self.node.client
         try:
             # The SDP rtpengine gives for the far side is what every agent will be offered.
-            self.agent_offer = await ng.offer(
-                self.id, self.caller_tag, request.body.decode(), rtp_leg()
-            )
-            answer = await ng.answer(self.id, self.caller_tag, self.agent_tag, sdp.placeholder(),
-                                     rtp_leg())  # fmt: skip
+            self.agent_offer = await self._offer_to_media(request.body.decode())
+            answer = await self.node.client.answer(self.id, self.caller_tag, self.agent_tag,
+                                                   sdp.placeholder(), rtp_leg())  # fmt: skip
         except MediaError:
-            self.engine.media.mark_down(self.node)
+            if self.node is not None:
+                self.engine.media.mark_down(self.node)
             self.invite.respond(503, "Media Unavailable")
             raise
         if self.invite.cancelled.is_set():
@@ -106,6 +110,20 @@ class InboundCall:
         if await self.invite.wait_ack() is None:
             return False
         return True
+
+    async def _offer_to_media(self, caller_sdp: str) -> str:
+        """Offer the caller's SDP to a media node; a node that does not answer is skipped."""
+        pool = self.engine.media
+        for _ in pool.nodes:
+            self.node = pool.allocate(self.id)
+            try:
+                return await self.node.client.offer(self.id, self.caller_tag, caller_sdp, rtp_leg())
+            except MediaNodeError:
+                log.warning("call %s: media node %s:%s failed", self.id, *self.node.address)
+                pool.mark_down(self.node)
+                pool.release(self.id)
+        self.node = None
+        raise MediaNodeError("no media node answered")
 
     async def _walk_ivr(self) -> str:
         actions = self.ivr.start()
@@ -181,6 +199,8 @@ class InboundCall:
         self.queue = queue
         self.record.language = language
         self.record.ivr_path = list(self.ivr.path)
+        if queue.record_calls:
+            await self._play(ivr.Play("recording_consent", language), barge_in=False)
         self.entry = await records.queue_entered(self.record, queue.id)
         await self._start_music()
         self.engine.acd_call_arrived(self, queue.id)
@@ -195,22 +215,32 @@ class InboundCall:
 
     async def _wait_outcome(self) -> str:
         gone = asyncio.ensure_future(self.hung_up.wait())
-        done, _ = await asyncio.wait({gone, self.outcome}, return_when=asyncio.FIRST_COMPLETED)
-        if self.outcome.done():
-            gone.cancel()
-            return await self._after_outcome(self.outcome.result())
-        raise Hangup
+        while True:
+            key = asyncio.ensure_future(self.digits.get())
+            await asyncio.wait({gone, self.outcome, key}, return_when=asyncio.FIRST_COMPLETED)
+            key.cancel()
+            if self.outcome.done():
+                gone.cancel()
+                return await self._after_outcome(self.outcome.result())
+            if gone.done():
+                raise Hangup
+            if key.result() == callbacks.KEY and await self.engine.callbacks.request(self):
+                gone.cancel()
+                return Call.EndReason.QUEUE_EXIT
 
     async def _after_outcome(self, outcome: str) -> str:
         if outcome == "connected":
-            await self.hung_up.wait()
+            if await agent_ops.talk(self):  # blind-transferred back into a queue
+                return await self._wait_outcome()
             return self.end_reason
         if outcome == "voicemail":
             return await voicemail.leave(self, self.queue)
+        if outcome == "callback_offer" and await self.engine.callbacks.accept_exit_offer(self):
+            return Call.EndReason.QUEUE_EXIT
         # Left the queue without an agent: tell the caller, then hang up.
         with contextlib.suppress(MediaError):
             await self.node.client.stop_media(self.id, self.caller_tag)
-        prompt = {"voicemail": "closed", "callback_offer": "callback_offer"}.get(outcome, "goodbye")
+        prompt = "goodbye"
         with contextlib.suppress(Hangup):
             await self._play(ivr.Play(prompt, self.ivr.language), barge_in=False)
         return Call.EndReason.QUEUE_EXIT
@@ -226,7 +256,7 @@ class InboundCall:
             await self._play(
                 ivr.Play(queue_position_key(position), self.ivr.language), barge_in=False
             )
-            if not self.connected.is_set():
+            if not self.outcome.done():
                 await self._start_music()
 
     async def offer_to_agent(self, agent, target, ring_seconds: float) -> str:
@@ -283,6 +313,8 @@ class InboundCall:
     def connect(self, agent_id: int) -> None:
         self.agent_id = agent_id
         self.connected.set()
+        if self.queue is not None and self.queue.record_calls:
+            self.engine._spawn(recording.start(self, recording.for_queue(self.queue)))
         if not self.outcome.done():
             self.outcome.set_result("connected")
 

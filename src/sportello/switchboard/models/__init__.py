@@ -21,6 +21,7 @@ from sportello.switchboard.models.config import (
     Trunk,
     WrapUpCode,
 )
+from sportello.switchboard.models.reports import ReportSchedule
 
 __all__ = [
     "Agent",
@@ -37,6 +38,7 @@ __all__ = [
     "Queue",
     "QueueEntry",
     "Recording",
+    "ReportSchedule",
     "ServiceNumber",
     "Skill",
     "Trunk",

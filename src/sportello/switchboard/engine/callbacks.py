@@ -1,0 +1,177 @@
+"""Callbacks: a waiting caller asks to be called back and keeps their place in the queue.
+
+When the ACD offers the callback (``OfferCall.callback``) the engine rings the agent, then calls
+the citizen through the trunk and bridges them. A citizen who does not answer is tried again
+after a delay, up to a limit; the outcome goes on the ``CallbackRequest``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from sportello.switchboard import ivr
+from sportello.switchboard.acd import AcdStateError, OfferCall
+from sportello.switchboard.engine import outbound, records
+from sportello.switchboard.engine.bridge import Bridge
+from sportello.switchboard.engine.media.ng import MediaError
+from sportello.switchboard.models import Call, CallbackRequest, QueueEntry
+
+if TYPE_CHECKING:
+    from sportello.switchboard.engine.config import QueueInfo
+    from sportello.switchboard.engine.engine import Engine
+    from sportello.switchboard.engine.session import InboundCall
+
+log = logging.getLogger(__name__)
+KEY = "1"
+CITIZEN_RING_SECONDS = 30.0
+
+
+@dataclass
+class Pending:
+    request: CallbackRequest
+    queue_id: int
+    trunk_id: int
+    number: str
+    presented_number: str
+    language: str
+    enqueued_at: float  # the caller's place, on the ACD's clock
+
+
+class CallbackDesk:
+    def __init__(self, engine: Engine, *, attempts: int = 3, retry_seconds: float = 60.0) -> None:
+        self.engine = engine
+        self.attempts = attempts
+        self.retry_seconds = retry_seconds
+        self.pending: dict[str, Pending] = {}
+
+    # -- the request, from a caller waiting in queue ---------------------------------------
+
+    async def request(self, call: InboundCall) -> bool:
+        """The caller pressed the key while waiting: keep the place, confirm, hang up."""
+        try:
+            self.engine._run(self.engine.acd.callback_requested(time.monotonic(), call.id))
+        except (AcdStateError, KeyError):
+            return False  # being offered to an agent right now: the caller stays on the line
+        await records.queue_left(call.entry, QueueEntry.Outcome.CALLBACK)
+        call.leave_queue("callback")
+        await self._register(call, call.queue, call.entry.entered_at)
+        await _confirm(call)
+        return True
+
+    async def accept_exit_offer(self, call: InboundCall) -> bool:
+        """The queue's wait ran out with a callback offer: press the key to be called back."""
+        with contextlib.suppress(MediaError):
+            await call.node.client.stop_media(call.id, call.caller_tag)
+        digit = await call._play(ivr.Play("callback_offer", call.ivr.language), barge_in=True)
+        if digit is None:
+            digit = await call._next_digit(6.0)
+        if digit != KEY:
+            return False
+        queue, entered = call.queue, call.entry.entered_at
+        pending = await self._register(call, queue, entered)
+        self._arrive(call.id, pending)
+        await _confirm(call)
+        return True
+
+    async def _register(self, call: InboundCall, queue: QueueInfo, entered) -> Pending:
+        number = call.record.caller_number
+        row = await records.callback_requested(call.record, queue.id, number, entered)
+        waited = (timezone.now() - entered).total_seconds()
+        pending = Pending(
+            row, queue.id, call.trunk.id, number, call.number.number, call.ivr.language,
+            time.monotonic() - max(0.0, waited),
+        )  # fmt: skip
+        self.pending[call.id] = pending
+        return pending
+
+    def _arrive(self, acd_id: str, pending: Pending) -> None:
+        now = time.monotonic()
+        self.engine._run(self.engine.acd.call_arrived(
+            now, acd_id, pending.queue_id, callback=True, enqueued_at=min(now, pending.enqueued_at)
+        ))  # fmt: skip
+
+    # -- the offer, when an agent is free --------------------------------------------------
+
+    async def offer(self, command: OfferCall) -> None:
+        engine, acd_id = self.engine, command.call
+        pending = self.pending.get(acd_id)
+        target = engine.agent_target(command.agent)
+        if pending is None or target is None:
+            with contextlib.suppress(AcdStateError):
+                engine._run(engine.acd.ring_no_answer(time.monotonic(), acd_id))
+            return
+        queue = engine.config.queues_by_id[command.queue]
+        bridge = Bridge(engine, pending.presented_number)
+        try:
+            await self._ring_and_dial(bridge, pending, command, float(queue.ring_seconds))
+        finally:
+            await bridge.finish()
+            engine._offers.pop(acd_id, None)
+
+    async def _ring_and_dial(self, bridge: Bridge, pending: Pending, command: OfferCall,
+                             ring_seconds: float) -> None:  # fmt: skip
+        engine, acd_id = self.engine, command.call
+        result = await bridge.ring_agent(engine.agent_target(command.agent), ring_seconds)
+        if result != "answered":
+            with contextlib.suppress(AcdStateError):
+                miss = (
+                    engine.acd.offer_rejected if result == "rejected" else engine.acd.ring_no_answer
+                )
+                engine._run(miss(time.monotonic(), acd_id))
+            return
+        engine._run(engine.acd.offer_accepted(time.monotonic(), acd_id))
+        pending.request.attempts += 1
+        await records.callback_update(pending.request, status=CallbackRequest.Status.DIALLING,
+                                      attempts=pending.request.attempts)  # fmt: skip
+        record = await records.call_started(
+            sip_call_id=bridge.id, direction=Call.Direction.CALLBACK, trunk_id=pending.trunk_id,
+            caller_number=pending.presented_number, called_number=pending.number,
+            agent_id=command.agent, language=pending.language,
+        )  # fmt: skip
+        trunk = next(t for t in engine.config.trunks if t.id == pending.trunk_id)
+        uri, target = outbound.trunk_destination(trunk, pending.number)
+        answered = await bridge.dial_far(uri, target, CITIZEN_RING_SECONDS) == "answered"
+        if answered:
+            await records.call_update(record, answered_at=timezone.now())
+            await records.callback_update(
+                pending.request, status=CallbackRequest.Status.DONE, outcome="answered",
+                completed_at=timezone.now(),
+            )  # fmt: skip
+            self.pending.pop(acd_id, None)
+            await bridge.talk()
+        await bridge.finish()
+        await records.call_ended(record, bridge.end_reason if answered else Call.EndReason.FAILED)
+        with contextlib.suppress(AcdStateError, KeyError):
+            engine._run(engine.acd.call_ended(time.monotonic(), acd_id))
+        if not answered:
+            await self._not_reached(acd_id, pending)
+
+    async def _not_reached(self, acd_id: str, pending: Pending) -> None:
+        if pending.request.attempts >= self.attempts:
+            self.pending.pop(acd_id, None)
+            await records.callback_update(
+                pending.request, status=CallbackRequest.Status.FAILED, outcome="not_reached",
+                completed_at=timezone.now(),
+            )  # fmt: skip
+            return
+        await records.callback_update(pending.request, status=CallbackRequest.Status.WAITING,
+                                      outcome="not_reached")  # fmt: skip
+        self.engine._spawn(self._retry_later(acd_id, pending))
+
+    async def _retry_later(self, acd_id: str, pending: Pending) -> None:
+        await asyncio.sleep(self.retry_seconds)
+        if self.pending.get(acd_id) is pending:
+            self._arrive(acd_id, pending)
+
+
+async def _confirm(call: InboundCall) -> None:
+    with contextlib.suppress(MediaError):
+        await call.node.client.stop_media(call.id, call.caller_tag)
+    await call._play(ivr.Play("callback_confirmed", call.ivr.language), barge_in=False)

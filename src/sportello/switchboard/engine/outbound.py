@@ -1,0 +1,98 @@
+"""Outbound SIP legs the engine places itself: callbacks, agents' outbound calls, transfers.
+
+A leg is an INVITE carrying an SDP offer from rtpengine; once answered it is a dialog the engine
+routes in-dialog requests (BYE) to, through ``Engine.dialogs``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sportello.switchboard.engine.sip import (
+    Address,
+    Dialog,
+    SipResponse,
+    SipUri,
+    Target,
+    build_invite,
+    new_call_id,
+    new_tag,
+)
+
+if TYPE_CHECKING:
+    from sportello.switchboard.engine.config import TrunkInfo
+    from sportello.switchboard.engine.engine import Engine
+
+
+@dataclass
+class Leg:
+    dialog: Dialog
+    target: Target
+    sdp: str  # the far end's SDP answer
+
+
+def trunk_destination(trunk: TrunkInfo, number: str) -> tuple[SipUri, Target]:
+    uri = SipUri(user=number.lstrip("+"), host=trunk.host, port=trunk.port)
+    return uri, Target(trunk.host, trunk.port, trunk.transport)
+
+
+def caller_id(engine: Engine, number: str) -> Address:
+    uri = SipUri(user=number or "anonymous", host=engine.settings.sip_host)
+    return Address(uri, None, {"tag": new_tag()})
+
+
+async def dial(
+    engine: Engine, uri: SipUri, target: Target, *, from_addr: Address, sdp: str,
+    ring_seconds: float, call_id: str | None = None, stop: asyncio.Event | None = None,
+) -> Leg | str:  # fmt: skip
+    """INVITE and wait for an answer; the answered leg, or 'rejected' / 'no_answer' / 'stopped'."""
+    invite = build_invite(
+        uri, from_addr=from_addr, to_addr=Address(uri), contact=engine.contact(),
+        sdp=sdp.encode(), call_id=call_id or new_call_id(),
+    )  # fmt: skip
+    request = asyncio.ensure_future(engine.endpoint.request(invite, target))
+    stopped = asyncio.ensure_future((stop or asyncio.Event()).wait())
+    done, _ = await asyncio.wait(
+        {request, stopped}, timeout=ring_seconds, return_when=asyncio.FIRST_COMPLETED
+    )
+    stopped.cancel()
+    if request not in done:
+        await engine.endpoint.cancel(invite)
+        with contextlib.suppress(Exception):
+            response = await asyncio.wait_for(request, 5)
+            if 200 <= response.status < 300:  # answered as we cancelled: hang up at once
+                await _hang_up_answered(engine, invite, response, target)
+        return "stopped" if stop is not None and stop.is_set() else "no_answer"
+    response: SipResponse = request.result()
+    if not 200 <= response.status < 300:
+        return "rejected"
+    dialog = Dialog.for_uac(invite, response)
+    await engine.endpoint.send_ack(dialog.ack(response), target)
+    return Leg(dialog, target, response.body.decode())
+
+
+async def _hang_up_answered(engine: Engine, invite, response: SipResponse, target: Target) -> None:
+    dialog = Dialog.for_uac(invite, response)
+    await engine.endpoint.send_ack(dialog.ack(response), target)
+    await engine.endpoint.request(dialog.bye(), target)
+
+
+async def hang_up(engine: Engine, leg: Leg | None) -> None:
+    if leg is None:
+        return
+    engine.dialogs.pop(leg.dialog.id, None)
+    with contextlib.suppress(Exception):
+        await engine.endpoint.request(leg.dialog.bye(), leg.target)
+
+
+async def reinvite(engine: Engine, leg: Leg, sdp: str) -> bool:
+    """Tell the far end rtpengine's new address for it."""
+    request = leg.dialog.reinvite(sdp.encode())
+    response = await engine.endpoint.request(request, leg.target)
+    if 200 <= response.status < 300:
+        await engine.endpoint.send_ack(leg.dialog.ack(response), leg.target)
+        return True
+    return False

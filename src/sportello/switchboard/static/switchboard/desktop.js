@@ -1,0 +1,222 @@
+// Agent desktop: WebSocket to the engine (docs/agent-interface.md) and WebRTC audio.
+(function () {
+  "use strict";
+  const T = JSON.parse(document.getElementById("desktop-strings").textContent);
+  const $ = (id) => document.getElementById(id);
+  const fmt = (text, values) => text.replace(/%\((\w+)\)s/g, (_, k) => values[k]).replace("%%", "%");
+  let ws = null;
+  let retry = 1000;
+  let offer = null;       // the ringing or connected call
+  let pc = null;
+  let stream = null;
+  let stateSince = Date.now();
+  let statsTimer = null;
+
+  function announce(text) {
+    $("announcer").textContent = "";
+    window.setTimeout(() => { $("announcer").textContent = text; }, 50);
+  }
+
+  function send(message) {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    ws = new WebSocket(scheme + "://" + location.host + "/ws/agent/");
+    ws.onopen = () => { retry = 1000; $("connection").textContent = T.connected; };
+    ws.onmessage = (event) => handle(JSON.parse(event.data));
+    ws.onclose = () => {
+      // The call's audio does not go through this socket: it survives a reconnect.
+      $("connection").textContent = T.reconnecting;
+      window.setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 10000);
+    };
+  }
+
+  function handle(message) {
+    if (message.type === "agent.state") showState(message.state, message.reason);
+    else if (message.type === "agent.offer") ring(message);
+    else if (message.type === "agent.cancel") cancelled(message);
+    else if (message.type === "agent.hangup") ended(message);
+  }
+
+  function showState(state, reason) {
+    const label = T[state] || state;
+    if ($("current-state").dataset.state !== state) stateSince = Date.now();
+    $("current-state").dataset.state = state;
+    $("current-state").textContent = reason && state === "paused" ? label + " (" + reason + ")" : label;
+    if (["available", "paused", "offline"].includes(state)) $("state").value = state;
+  }
+
+  function tick() {
+    const s = Math.floor((Date.now() - stateSince) / 1000);
+    $("state-time").textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+  }
+
+  function show(ids, visible) { ids.forEach((id) => { $(id).hidden = !visible; }); }
+
+  function ring(message) {
+    offer = message;
+    $("call-caller").textContent = message.caller || "–";
+    $("call-queue").textContent = message.queue;
+    $("call-language").textContent = message.language;
+    $("call-waited").textContent = message.waited + " s";
+    show(["call-details", "answer", "reject"], true);
+    show(["no-call", "wrap-up"], false);
+    announce(fmt(T.incoming, { caller: message.caller, queue: message.queue, waited: message.waited }));
+    $("ring-tone").play().catch(() => {});
+    $("answer").focus();
+  }
+
+  function stopRing() { $("ring-tone").pause(); $("ring-tone").currentTime = 0; }
+
+  function cancelled(message) {
+    if (!offer || offer.call !== message.call || pc) return;
+    stopRing();
+    offer = null;
+    show(["call-details", "answer", "reject"], false);
+    show(["no-call"], true);
+    announce(T.cancelled);
+  }
+
+  function iceGathered(peer) {
+    if (peer.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise((resolve) => {
+      peer.addEventListener("icegatheringstatechange", () => {
+        if (peer.iceGatheringState === "complete") resolve();
+      });
+      window.setTimeout(resolve, 3000);
+    });
+  }
+
+  async function answer() {
+    if (!offer || pc) return;
+    stopRing();
+    show(["answer", "reject"], false);
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch (error) {
+      announce(T.noMicrophone);
+      send({ type: "reject", call: offer.call });
+      return;
+    }
+    pc = new RTCPeerConnection({ iceServers: [] });
+    window.sportelloPeer = pc;
+    pc.ontrack = (event) => { $("remote-audio").srcObject = event.streams[0] || new MediaStream([event.track]); };
+    stream.getTracks().forEach((track) => pc.addTrack(track, stream));
+    await pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
+    // Be the DTLS server: the browser's checks may reach rtpengine before our answer does, and a
+    // handshake started then fails; as server we wait for rtpengine, which then knows our keys.
+    const local = await pc.createAnswer();
+    await pc.setLocalDescription({ type: "answer", sdp: local.sdp.replace(/a=setup:active/g, "a=setup:passive") });
+    await iceGathered(pc);
+    send({ type: "answer", call: offer.call, sdp: pc.localDescription.sdp });
+    show(["mute", "hold", "hangup", "keypad", "quality"], true);
+    announce(T.connected_call);
+    $("hangup").focus();
+    statsTimer = window.setInterval(showQuality, 2000);
+  }
+
+  function reject() {
+    if (!offer || pc) return;
+    stopRing();
+    send({ type: "reject", call: offer.call });
+    cancelled({ call: offer.call });
+  }
+
+  function hangup() {
+    if (offer && pc) send({ type: "hangup", call: offer.call });
+  }
+
+  function ended(message) {
+    if (!offer || offer.call !== message.call) return;
+    stopRing();
+    window.clearInterval(statsTimer);
+    if (pc) pc.close();
+    if (stream) stream.getTracks().forEach((track) => track.stop());
+    pc = null; stream = null;
+    show(["answer", "reject", "mute", "hold", "hangup", "keypad", "quality", "call-details"], false);
+    show(["no-call", "wrap-up"], true);
+    $("wrap-call").value = message.call;
+    Array.from($("wrap-code").options).forEach((option) => {
+      option.hidden = String(offer.queue_id) !== option.dataset.queue;
+    });
+    const first = Array.from($("wrap-code").options).find((o) => !o.hidden);
+    if (first) $("wrap-code").value = first.value;
+    offer = null;
+    announce(T.ended);
+    $("wrap-code").focus();
+  }
+
+  function toggleMute() {
+    if (!stream) return;
+    const track = stream.getAudioTracks()[0];
+    track.enabled = !track.enabled;
+    $("mute").setAttribute("aria-pressed", String(!track.enabled));
+    $("mute").textContent = track.enabled ? T.mute : T.unmute;
+  }
+
+  function toggleHold() {
+    if (!pc || !offer) return;
+    const held = $("hold").getAttribute("aria-pressed") !== "true";
+    send({ type: held ? "hold" : "unhold", call: offer.call });
+    $("hold").setAttribute("aria-pressed", String(held));
+    $("hold").textContent = held ? T.resume : T.hold;
+  }
+
+  function dtmf(digit) {
+    const sender = pc && pc.getSenders().find((s) => s.dtmf);
+    if (sender) sender.dtmf.insertDTMF(digit, 120, 70);
+  }
+
+  async function showQuality() {
+    if (!pc) return;
+    let loss = 0, jitter = 0, rtt = 0;
+    (await pc.getStats()).forEach((report) => {
+      if (report.type === "inbound-rtp" && report.kind === "audio") {
+        const total = report.packetsReceived + report.packetsLost;
+        loss = total ? (100 * report.packetsLost) / total : 0;
+        jitter = (report.jitter || 0) * 1000;
+      }
+      if (report.type === "candidate-pair" && report.nominated && report.currentRoundTripTime) {
+        rtt = report.currentRoundTripTime * 1000;
+      }
+    });
+    $("quality").textContent = fmt(T.quality, {
+      loss: loss.toFixed(1), jitter: jitter.toFixed(0), rtt: rtt.toFixed(0),
+    });
+  }
+
+  async function saveWrapUp(event) {
+    event.preventDefault();
+    const form = $("wrap-form");
+    const response = await fetch(form.action, { method: "POST", body: new FormData(form) });
+    const result = await response.json();
+    $("wrap-status").textContent = result.message || result.error;
+    if (result.ok) $("wrap-up").hidden = true;
+  }
+
+  function changeState(event) {
+    event.preventDefault();
+    send({ type: "state", state: $("state").value, reason: $("pause-reason").value });
+  }
+
+  const SHORTCUTS = { KeyA: answer, KeyR: reject, KeyH: hangup, KeyM: toggleMute, KeyO: toggleHold };
+  document.addEventListener("keydown", (event) => {
+    const action = event.altKey && SHORTCUTS[event.code];
+    if (action) { event.preventDefault(); action(); }
+  });
+  $("answer").addEventListener("click", answer);
+  $("reject").addEventListener("click", reject);
+  $("hangup").addEventListener("click", hangup);
+  $("mute").addEventListener("click", toggleMute);
+  $("hold").addEventListener("click", toggleHold);
+  document.querySelectorAll("[data-digit]").forEach((button) => {
+    button.addEventListener("click", () => dtmf(button.dataset.digit));
+  });
+  $("wrap-form").addEventListener("submit", saveWrapUp);
+  $("state-form").addEventListener("submit", changeState);
+  window.setInterval(tick, 1000);
+  connect();
+})();

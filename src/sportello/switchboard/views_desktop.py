@@ -1,0 +1,148 @@
+"""The agent desktop and the supervisors' live view (pages; live parts go over /ws/)."""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sportello.accounts.decorators import staff_required
+from sportello.accounts.roles import Role
+from sportello.audit.log import record
+from sportello.switchboard.engine.browser import send_command
+from sportello.switchboard.models import (
+    Agent,
+    AgentStateChange,
+    Call,
+    PauseReason,
+    QueueEntry,
+    WrapUpCode,
+)
+
+agent_only = staff_required(Role.AGENT)
+supervisor_only = staff_required(Role.SUPERVISOR)
+SETTABLE_STATES = ("available", "paused", "offline")
+
+
+def _agent(request: HttpRequest) -> Agent:
+    agent = Agent.objects.filter(user=request.user).first()
+    if agent is None:
+        raise PermissionDenied
+    return agent
+
+
+def _figures(agent: Agent) -> dict:
+    """Today's handled calls and AHT = (talk + hold + wrap-up) / handled (DESIGN.md)."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    entries = QueueEntry.objects.filter(
+        agent=agent, call__answered_at__gte=start, call__ended_at__isnull=False
+    ).select_related("call")
+    handled = [
+        (e.call.ended_at - e.call.answered_at).total_seconds()
+        + (e.hold_seconds or 0)
+        + (e.wrap_up_seconds or 0)
+        for e in entries
+    ]
+    return {
+        "calls_today": len(handled),
+        "aht": round(sum(handled) / len(handled)) if handled else None,
+    }
+
+
+@agent_only
+def desktop(request: HttpRequest) -> HttpResponse:
+    agent = _agent(request)
+    queue_ids = QueueEntry.objects.filter(agent=agent).values("queue_id")
+    codes = WrapUpCode.objects.filter(
+        queue__skill__in=agent.skills.all()
+    ) | WrapUpCode.objects.filter(queue_id__in=queue_ids)
+    history = Call.objects.filter(agent=agent).order_by("-started_at")[:20]
+    return render(request, "switchboard/desktop.html", {
+        "agent": agent, "pause_reasons": PauseReason.objects.order_by("label"),
+        "wrap_up_codes": codes.distinct().order_by("queue_id", "label"), "history": history,
+        "strings": _strings(), **_figures(agent),
+    })  # fmt: skip
+
+
+def _strings() -> dict[str, str]:
+    """Texts the desktop script shows, translated here (no inline script under the CSP)."""
+    return {
+        "connected": _("Connected."),
+        "reconnecting": _("Connection lost: reconnecting…"),
+        "incoming": _("Incoming call from %(caller)s, queue %(queue)s, waited %(waited)s s."),
+        "cancelled": _("The call stopped ringing."),
+        "connected_call": _("Call connected."),
+        "ended": _("The call has ended. Choose the outcome."),
+        "noCall": _("No call."),
+        "mute": _("Mute"),
+        "unmute": _("Unmute"),
+        "hold": _("Hold"),
+        "resume": _("Resume"),
+        "quality": _("Loss %(loss)s%% · jitter %(jitter)s ms · round trip %(rtt)s ms"),
+        "available": _("Available"),
+        "paused": _("Paused"),
+        "offline": _("Logged out"),
+        "ringing": _("Ringing"),
+        "on_call": _("On a call"),
+        "wrap_up": _("Wrap-up"),
+        "noMicrophone": _("The microphone is not available."),
+    }
+
+
+@agent_only
+@require_POST
+def wrap_up(request: HttpRequest) -> HttpResponse:
+    agent = _agent(request)
+    call = get_object_or_404(Call, pk=request.POST.get("call") or None, agent=agent)
+    code = request.POST.get("code", "")
+    queue_ids = call.queue_entries.values("queue_id")
+    if not WrapUpCode.objects.filter(queue_id__in=queue_ids, code=code).exists():
+        return JsonResponse(
+            {"ok": False, "error": _("Choose an outcome from the list.")}, status=400
+        )
+    call.wrap_up_code = code
+    call.save(update_fields=["wrap_up_code"])
+    return JsonResponse({"ok": True, "message": _("Outcome saved.")})
+
+
+def _live_context() -> dict:
+    latest = AgentStateChange.objects.filter(agent=OuterRef("pk")).order_by("-at")
+    agents = Agent.objects.select_related("user").annotate(
+        state=Subquery(latest.values("state")[:1]),
+        reason=Subquery(latest.values("reason")[:1]),
+        since=Subquery(latest.values("at")[:1]),
+    ).order_by("user__display_name")  # fmt: skip
+    waiting = QueueEntry.objects.filter(left_at__isnull=True).select_related("queue", "call")
+    labels = dict(AgentStateChange.State.choices)
+    rows = [(a, labels.get(a.state or "offline", a.state)) for a in agents]
+    return {"agents": rows, "waiting": waiting.order_by("entered_at"), "now": timezone.now(),
+            "states": [(s, labels[s]) for s in SETTABLE_STATES]}  # fmt: skip
+
+
+@supervisor_only
+def live(request: HttpRequest) -> HttpResponse:
+    template = (
+        "switchboard/live_tables.html" if request.GET.get("part") else "switchboard/live.html"
+    )
+    return render(request, template, _live_context())
+
+
+@supervisor_only
+@require_POST
+def set_state(request: HttpRequest) -> HttpResponse:
+    agent = get_object_or_404(Agent, pk=request.POST.get("agent") or None)
+    state = request.POST.get("state", "")
+    if state not in SETTABLE_STATES:
+        raise PermissionDenied
+    reason = "supervisor" if state == "paused" else ""
+    record("switchboard.agent_state_forced", actor=request.user, subject=agent.user, obj=agent,
+           details={"state": state})  # fmt: skip
+    async_to_sync(send_command)("state", agent=agent.id, state=state, reason=reason)
+    messages.success(request, _("State change sent for %(agent)s.") % {"agent": agent})
+    return redirect("switchboard:live")

@@ -1,0 +1,54 @@
+"""Fixtures and helpers shared by the real-peer engine tests (import them into a test module)."""
+
+import asyncio
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
+
+from sportello.switchboard.engine.embedded import start_embedded
+from tests.switchboard.engine.conftest import Sipp, free_port
+
+
+@pytest.fixture
+async def engine(switchboard_settings):
+    running = await start_embedded(sip_port=free_port())
+    yield running.engine
+    await running.stop()
+    await sync_to_async(connections.close_all)()
+
+
+@pytest.fixture
+def sipp(engine, tmp_path):
+    return Sipp(tmp_path, engine.endpoint.local_address("udp")[1])
+
+
+async def wait_until(predicate, attempts=300, delay=0.1):
+    for _ in range(attempts):
+        if await sync_to_async(predicate)():
+            return
+        await asyncio.sleep(delay)
+    raise AssertionError("condition never became true")
+
+
+async def reload(engine):
+    from sportello.switchboard.engine import config
+
+    engine.config = await sync_to_async(config.load)()
+    for queue in engine.config.queues_by_id.values():
+        if queue.id not in engine.acd._queues:
+            engine.acd.add_queue(queue.acd)
+
+
+def media_port() -> int:
+    """A free port for a SIPp peer's RTP, outside every rtpengine range the tests use (40000-49999):
+    rtpengine binds its ports with address reuse, so a peer inside its range can steal packets."""
+    port = free_port()
+    while 40000 <= port <= 49999:
+        port = free_port()
+    return port
+
+
+def media_args(*extra: str) -> tuple[str, ...]:
+    """A caller's own SIP and media ports."""
+    return ("-p", str(free_port()), "-mi", "127.0.0.1", "-mp", str(media_port()), *extra)

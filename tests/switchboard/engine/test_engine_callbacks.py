@@ -1,0 +1,86 @@
+"""Callbacks: a waiting caller presses 1, hangs up, and is called back when an agent is free."""
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from sportello.switchboard.models import Call, CallbackRequest, QueueEntry, Trunk
+from tests.switchboard.engine import engine_fixtures
+from tests.switchboard.engine.conftest import free_port, make_switchboard
+from tests.switchboard.engine.engine_fixtures import media_args, media_port, reload, wait_until
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+engine, sipp = engine_fixtures.engine, engine_fixtures.sipp
+
+QUEUE_ONLY = {"start": "jobs", "nodes": {"jobs": {"type": "queue", "skill": "jobs"}}}
+
+
+async def wired_for_callbacks(engine, citizen_port: int):
+    setup = await sync_to_async(make_switchboard)(flow=QUEUE_ONLY, announce_every_seconds=0)
+    await sync_to_async(Trunk.objects.filter(pk=setup.trunk.pk).update)(port=citizen_port)
+    await reload(engine)
+    return setup
+
+
+async def request_callback(sipp) -> Call:
+    code, log = await sipp.run("trunk_callback_request.xml", *media_args())
+    assert code == 0, log
+    return await sync_to_async(Call.objects.get)(direction=Call.Direction.INBOUND)
+
+
+async def test_a_caller_keeps_the_place_and_is_called_back(engine, sipp):
+    citizen_port = free_port()
+    setup = await wired_for_callbacks(engine, citizen_port)
+    citizen = sipp.answer(
+        "citizen_answer.xml", citizen_port, media_port(), "-d", "3000", echo=False
+    )
+    inbound = await request_callback(sipp)
+
+    request = await sync_to_async(CallbackRequest.objects.get)()
+    assert request.call_id == inbound.id and request.number == "3331234567"
+    assert request.status == CallbackRequest.Status.WAITING
+    entry = await sync_to_async(QueueEntry.objects.get)(call=inbound)
+    assert entry.outcome == QueueEntry.Outcome.CALLBACK
+    assert request.queued_since == entry.entered_at
+
+    agent_port = free_port()
+    await sipp.register("agent1", agent_port)  # the agent is offered the callback at once:
+    phone = sipp.answer(
+        "agent_answer_reinvite.xml", agent_port, media_port()
+    )  # INVITE is retransmitted
+    citizen_code, citizen_log = await citizen
+    assert citizen_code == 0, citizen_log
+    phone_code, phone_log = await phone
+    assert phone_code == 0, phone_log
+
+    await wait_until(lambda: CallbackRequest.objects.get().status == "done")
+    request = await sync_to_async(CallbackRequest.objects.get)()
+    assert request.attempts == 1 and request.completed_at is not None
+    await wait_until(
+        lambda: Call.objects.filter(direction="callback", ended_at__isnull=False).exists()
+    )
+    callback = await sync_to_async(Call.objects.get)(direction=Call.Direction.CALLBACK)
+    assert callback.agent_id == setup.agents[0].id and callback.answered_at is not None
+    assert callback.called_number == "3331234567"
+    assert callback.end_reason == Call.EndReason.CALLER_HANGUP
+
+
+async def test_a_citizen_who_never_answers_is_tried_three_times(engine, sipp):
+    citizen_port = free_port()
+    await wired_for_callbacks(engine, citizen_port)
+    engine.callbacks.retry_seconds = 0.5
+    citizen = sipp.answer("agent_busy.xml", citizen_port, media_port(), "-m", "3", echo=False)
+    await request_callback(sipp)
+
+    agent_port = free_port()
+    await sipp.register("agent1", agent_port)
+    phone = sipp.answer("agent_answer.xml", agent_port, media_port(), "-m", "3")
+    assert (await citizen)[0] == 0
+    assert (await phone)[0] == 0
+
+    await wait_until(lambda: CallbackRequest.objects.get().status == "failed")
+    request = await sync_to_async(CallbackRequest.objects.get)()
+    assert request.attempts == 3 and request.outcome == "not_reached"
+    tries = await sync_to_async(list)(
+        Call.objects.filter(direction=Call.Direction.CALLBACK).values_list("end_reason", flat=True)
+    )
+    assert tries == [Call.EndReason.FAILED] * 3
