@@ -12,6 +12,10 @@ class SwitchboardConfig(AppConfig):
         from sportello.core import navigation
 
         supervision = [Role.SUPERVISOR, Role.ADMINISTRATOR]
+        navigation.register("staff", _("Agent desktop"), "switchboard:desktop", roles=[Role.AGENT])
+        navigation.register("staff", _("Switchboard live"), "switchboard:live", roles=supervision)
+        navigation.register("staff", _("Switchboard settings"), "switchboard:config",
+                            roles=[Role.ADMINISTRATOR])  # fmt: skip
         navigation.register("staff", _("Switchboard reports"), "switchboard:reports",
                             roles=[*supervision, Role.AGENT])  # fmt: skip
         navigation.register("staff", _("Switchboard wallboard"), "switchboard:wallboard",
