@@ -376,7 +376,7 @@ class Engine:
         self.calls.pop(call.id, None)
         if getattr(call, "stats", None) is not None:
             self.finished_media[call.id] = call.stats
-            while len(self.finished_media) > 200:
+            while len(self.finished_media) > 5000:
                 self.finished_media.pop(next(iter(self.finished_media)))
         for dialog in (call.caller_dialog, call.agent_dialog):
             if dialog is not None:
