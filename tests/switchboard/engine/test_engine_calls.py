@@ -1,52 +1,23 @@
 """The call path with real peers: SIPp as the carrier and as agents' phones, real rtpengine."""
 
-import asyncio
-
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connections
 
-from sportello.switchboard.engine.embedded import start_embedded
 from sportello.switchboard.engine.media.ng import leg_stats
 from sportello.switchboard.models import AgentStateChange, Call, QueueEntry
-from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard
+from tests.switchboard.engine import engine_fixtures
+from tests.switchboard.engine.conftest import free_port, make_switchboard
+from tests.switchboard.engine.engine_fixtures import reload, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-async def engine(switchboard_settings):
-    running = await start_embedded(sip_port=free_port())
-    yield running.engine
-    await running.stop()
-    await sync_to_async(connections.close_all)()
-
-
-@pytest.fixture
-def sipp(engine, tmp_path):
-    return Sipp(tmp_path, engine.endpoint.local_address("udp")[1])
-
-
-async def wait_until(predicate, attempts=200, delay=0.1):
-    for _ in range(attempts):
-        if await sync_to_async(predicate)():
-            return
-        await asyncio.sleep(delay)
-    raise AssertionError("condition never became true")
-
-
-async def _reload(engine):
-    from sportello.switchboard.engine import config
-
-    engine.config = await sync_to_async(config.load)()
-    for queue in engine.config.queues_by_id.values():
-        engine.acd.add_queue(queue.acd)
+engine, sipp = engine_fixtures.engine, engine_fixtures.sipp
 
 
 @pytest.fixture
 async def wired(engine):
     setup = await sync_to_async(make_switchboard)()
-    await _reload(engine)
+    await reload(engine)
     return setup
 
 
@@ -98,7 +69,7 @@ def engine_leg(legs, marker):
 
 async def test_a_caller_from_an_unknown_address_is_refused(engine, sipp, switchboard_settings):
     await sync_to_async(make_switchboard)(allowed="192.0.2.0/24")
-    await _reload(engine)
+    await reload(engine)
     code, log = await sipp.run(
         "trunk_caller.xml", "-p", str(free_port()), "-mp", str(free_port()), timeout="10s"
     )
