@@ -66,7 +66,7 @@ async def unhold(call: InboundCall) -> bool:
     await ng.unblock_media(call.id, call.caller_tag)
     if call.entry is not None:
         held = call.entry.hold_seconds + (time.monotonic() - since)
-        await records.entry_update(call.entry, hold_seconds=held)
+        await records.update(call.entry, hold_seconds=held)
     await records.call_event("call.resumed", call.record)
     return True
 
@@ -82,7 +82,7 @@ async def transfer_to_queue(call: InboundCall, queue_id: int) -> bool:
         return False
     await unhold(call)
     entered = call.entry.entered_at  # the first entry stays answered; its talk ends here
-    await records.entry_update(call.entry, talk_seconds=_since(call.record.answered_at))
+    await records.update(call.entry, talk_seconds=_since(call.record.answered_at))
     await _drop_agent(call)
     with contextlib.suppress(AcdStateError, KeyError):
         engine._run(engine.acd.call_ended(time.monotonic(), call.id))
@@ -160,7 +160,7 @@ async def _outbound_call(bridge: Bridge, record: Call, trunk, number: str) -> No
         uri, target = outbound.trunk_destination(trunk, number)
         answered = await bridge.dial_far(uri, target, OUTBOUND_RING_SECONDS) == "answered"
         if answered:
-            await records.call_update(record, answered_at=timezone.now())
+            await records.update(record, answered_at=timezone.now())
             await bridge.talk()
     finally:
         await bridge.finish()

@@ -128,7 +128,7 @@ class CallbackDesk:
             return
         engine._run(engine.acd.offer_accepted(time.monotonic(), acd_id))
         pending.request.attempts += 1
-        await records.callback_update(pending.request, status=CallbackRequest.Status.DIALLING,
+        await records.update(pending.request, status=CallbackRequest.Status.DIALLING,
                                       attempts=pending.request.attempts)  # fmt: skip
         record = await records.call_started(
             sip_call_id=bridge.id, direction=Call.Direction.CALLBACK, trunk_id=pending.trunk_id,
@@ -139,8 +139,8 @@ class CallbackDesk:
         uri, target = outbound.trunk_destination(trunk, pending.number)
         answered = await bridge.dial_far(uri, target, CITIZEN_RING_SECONDS) == "answered"
         if answered:
-            await records.call_update(record, answered_at=timezone.now())
-            await records.callback_update(
+            await records.update(record, answered_at=timezone.now())
+            await records.update(
                 pending.request, status=CallbackRequest.Status.DONE, outcome="answered",
                 completed_at=timezone.now(),
             )  # fmt: skip
@@ -156,12 +156,12 @@ class CallbackDesk:
     async def _not_reached(self, acd_id: str, pending: Pending) -> None:
         if pending.request.attempts >= self.attempts:
             self.pending.pop(acd_id, None)
-            await records.callback_update(
+            await records.update(
                 pending.request, status=CallbackRequest.Status.FAILED, outcome="not_reached",
                 completed_at=timezone.now(),
             )  # fmt: skip
             return
-        await records.callback_update(pending.request, status=CallbackRequest.Status.WAITING,
+        await records.update(pending.request, status=CallbackRequest.Status.WAITING,
                                       outcome="not_reached")  # fmt: skip
         self.engine._spawn(self._retry_later(acd_id, pending))
 

@@ -30,6 +30,7 @@ from sportello.switchboard.engine.browser import BrowserAgents
 from sportello.switchboard.engine.callbacks import CallbackDesk
 from sportello.switchboard.engine.media.dtmf import DtmfListener
 from sportello.switchboard.engine.media.node import MediaNodePool
+from sportello.switchboard.engine.outbound import caller_id
 from sportello.switchboard.engine.registrar import Registrar
 from sportello.switchboard.engine.session import InboundCall
 from sportello.switchboard.engine.sip import (
@@ -42,6 +43,7 @@ from sportello.switchboard.engine.sip import (
     build_invite,
     incoming_dialog_id,
     parse_dtmf_relay,
+    parse_uri,
 )
 from sportello.switchboard.models import Call, QueueEntry
 
@@ -152,13 +154,9 @@ class Engine:
         self.dialogs[dialog_id] = call
 
     def build_agent_invite(self, agent, target: AgentTarget, sdp_offer: str, record: Call):
-        local = self.endpoint.contact("switchboard")
-        caller = Address(
-            SipUri(user=record.caller_number or "anonymous", host=self.settings.sip_host)
-        )
         return build_invite(
-            target.uri, from_addr=caller.__class__(caller.uri, None, {"tag": _tag()}),
-            to_addr=Address(target.uri), contact=local, sdp=sdp_offer.encode(),
+            target.uri, from_addr=caller_id(self, record.caller_number),
+            to_addr=Address(target.uri), contact=self.contact(), sdp=sdp_offer.encode(),
             headers=[("X-Sportello-Call", str(record.id))],
         )  # fmt: skip
 
@@ -267,8 +265,6 @@ class Engine:
         binding = self.registrar.lookup(agent_id)
         if binding is None:
             return None
-        from sportello.switchboard.engine.sip import parse_uri
-
         return AgentTarget(binding.target, parse_uri(binding.contact))
 
     # -- what agents do to calls from the desktop ----------------------------------------
@@ -339,7 +335,7 @@ class Engine:
                 self._run(self.acd.offer_accepted(now, command.call))
                 call.connect(command.agent)
                 await records.queue_left(call.entry, QueueEntry.Outcome.ANSWERED, command.agent)
-                await records.call_update(
+                await records.update(
                     call.record, answered_at=timezone.now(), agent_id=command.agent
                 )
             elif result == "rejected":
@@ -408,15 +404,3 @@ class Engine:
                 if queue.id not in self.config.queues_by_id:
                     self.acd.add_queue(queue.acd)
             self.config = fresh
-
-
-def _tag() -> str:
-    from sportello.switchboard.engine.sip import new_tag
-
-    return new_tag()
-
-
-def prompts_from(root: Path):
-    from sportello.switchboard.engine.media.prompts import prompt_path
-
-    return lambda key, language: prompt_path(root, key, language)

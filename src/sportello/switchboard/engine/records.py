@@ -21,6 +21,11 @@ from sportello.switchboard.models import (
 )
 
 
+async def update(obj, **fields) -> None:
+    """Save the given fields of a row the engine already holds (a call, entry, callback)."""
+    await sync_to_async(_save)(obj, **fields)
+
+
 def _save(obj, **fields) -> None:
     for name, value in fields.items():
         setattr(obj, name, value)
@@ -51,10 +56,6 @@ async def call_started(**fields) -> Call:
     call = await sync_to_async(Call.objects.create)(started_at=timezone.now(), **fields)
     await events.send("call.started", call=str(call.id), caller=call.caller_number)
     return call
-
-
-async def call_update(call: Call, **fields) -> None:
-    await sync_to_async(_save)(call, **fields)
 
 
 async def call_ended(call: Call, reason: str) -> None:
@@ -98,10 +99,6 @@ async def callback_requested(
     )  # fmt: skip
 
 
-async def callback_update(request: CallbackRequest, **fields) -> None:
-    await sync_to_async(_save)(request, **fields)
-
-
 async def voicemail_saved(call: Call, queue_id: int, file: str) -> Voicemail:
     message = await sync_to_async(Voicemail.objects.create)(call=call, queue_id=queue_id, file=file)
     await events.send("voicemail.saved", call=str(call.id), queue=queue_id, voicemail=message.id)
@@ -114,10 +111,6 @@ async def recording_saved(call: Call, file: str, delete_after: datetime.datetime
     )
     await events.send("recording.saved", call=str(call.id), recording=recording.id)
     return recording
-
-
-async def entry_update(entry: QueueEntry, **fields) -> None:
-    await sync_to_async(_save)(entry, **fields)
 
 
 async def call_event(kind: str, call: Call | None) -> None:

@@ -24,7 +24,13 @@ from sportello.switchboard.engine import (
 )
 from sportello.switchboard.engine.media.legs import rtp_leg
 from sportello.switchboard.engine.media.ng import MediaError, MediaNodeError
-from sportello.switchboard.engine.sip import Dialog, IncomingRequest, SipResponse, new_tag
+from sportello.switchboard.engine.sip import (
+    Dialog,
+    IncomingRequest,
+    SipResponse,
+    Target,
+    new_tag,
+)
 from sportello.switchboard.models import Call, QueueEntry
 
 if TYPE_CHECKING:
@@ -356,8 +362,6 @@ class InboundCall:
         await self.engine.call_finished(self, reason)
         await recording.after_call(self)
 
-    def _caller_target(self):
-        from sportello.switchboard.engine.sip import Target
-
+    def _caller_target(self) -> Target:
         source = self.invite.source
         return Target(source.host, source.port, source.transport)
