@@ -1,10 +1,11 @@
 """Switchboard benchmark: call setup latency and concurrent bridged calls with real peers.
 
-    .venv/bin/python bench/switchboard_calls.py [--calls 400] [--hold 60] [--setup-calls 200]
+    .venv/bin/python bench/switchboard_calls.py [--calls 400] [--hold 60] [--setup-calls 200] [--phones 4]
 
 SIPp plays the carrier (calls in, streams G.711 audio) and the agents' phones (registered with
-digest auth, auto-answer, echo the audio); the engine runs the full path (IVR prompt → queue →
-ACD → agent) with a real rtpengine. Printed in the same run:
+digest auth, auto-answer, echo the audio; --phones SIPp processes, agents spread over them, so no
+one echo socket carries every call); the engine runs the full path (IVR prompt → queue → ACD →
+agent) with a real rtpengine. Printed in the same run:
 
 - setup: trunk INVITE → agent 180 Ringing, p50/p95 at 20 calls/s, beside a bare SIPp-to-SIPp
   INVITE → 180 round trip (the reference);
@@ -118,14 +119,46 @@ class Sipp:
     def remote(self) -> str:
         return f"127.0.0.1:{self.engine_port}"
 
+    async def start_phones(self, ports: list[int]) -> list:
+        """One echoing SIPp phone per port (each with its own media socket), until stopped."""
+        return [
+            await asyncio.create_subprocess_exec(
+                "sipp",
+                "-sf",
+                str(SIPP / "agent_answer.xml"),
+                "-p",
+                str(port),
+                "-mp",
+                str(free_port()),
+                "-rtp_echo",
+                "-i",
+                "127.0.0.1",
+                "-nostdin",
+                "-trace_err",
+                cwd=self.workdir,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )  # fmt: skip
+            for port in ports
+        ]
+
+    async def stop_phones(self, phones: list) -> None:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        for proc in phones:
+            proc.terminate()
+        for proc in phones:
+            await proc.wait()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu += (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def register_agents(engine_port: int, agents: int, phone_port: int) -> None:
-    """Register every agent with digest auth, each binding pointing at the one SIPp phone port."""
+async def register_agents(engine_port: int, agents: int, phone_ports: list[int]) -> None:
+    """Register every agent with digest auth, bound round-robin to the SIPp phones' ports."""
     from sportello.switchboard.engine.sip import Address, SipEndpoint, SipUri, build_register
 
     async with SipEndpoint("127.0.0.1") as endpoint:
@@ -133,7 +166,8 @@ async def register_agents(engine_port: int, agents: int, phone_port: int) -> Non
         async def one(n: int) -> int:
             name = f"bench{n}"
             aor = Address(SipUri(user=name, host="127.0.0.1"))
-            contact = Address(SipUri(user=name, host="127.0.0.1", port=phone_port))
+            port = phone_ports[n % len(phone_ports)]
+            contact = Address(SipUri(user=name, host="127.0.0.1", port=port))
             request = build_register(SipUri(host="127.0.0.1", port=engine_port), aor=aor,
                                      contact=contact, expires=3600)  # fmt: skip
             response = await endpoint.request(request, credentials=(name, PASSWORD))
@@ -148,16 +182,15 @@ async def register_agents(engine_port: int, agents: int, phone_port: int) -> Non
         raise SystemExit(f"{len(failed)} agent registrations failed: {failed[:5]}")
 
 
-async def bench_setup(engine, sipp: Sipp, calls: int, agent_port: int) -> dict:
+async def bench_setup(engine, sipp: Sipp, calls: int, phone_ports: list[int]) -> dict:
     engine.setup_latencies.clear()
-    phones = asyncio.ensure_future(sipp.run(
-        "-sf", str(SIPP / "agent_answer.xml"), "-p", str(agent_port), "-mp", str(free_port()),
-        "-rtp_echo", "-m", str(calls), "-timeout", "120s"))  # fmt: skip
+    phones = await sipp.start_phones(phone_ports)
     code, log = await sipp.run(
         sipp.remote(), "-sf", str(SIPP / "caller_hold.xml"), "-s", "800000002", "-m", str(calls),
         "-r", "20", "-d", "1000", "-p", str(free_port()), "-mp", str(free_port()),
         "-timeout", "120s")  # fmt: skip
-    await phones
+    await asyncio.sleep(1)
+    await sipp.stop_phones(phones)
     latencies = list(engine.setup_latencies)
     # Reference: the same INVITE → 180 exchange between two SIPp peers with no engine between.
     ref_port = free_port()
@@ -189,31 +222,42 @@ def read_rtt(workdir: Path) -> list[float]:
     return values
 
 
-async def bench_concurrency(engine, sipp: Sipp, calls: int, hold: int, agent_port: int) -> dict:
+def udp_receive_buffer_errors() -> int:
+    """The kernel's count of UDP datagrams dropped because a socket's buffer was full."""
+    lines = [line.split() for line in Path("/proc/net/snmp").read_text().splitlines()
+             if line.startswith("Udp:")]  # fmt: skip
+    header, values = lines[0], lines[1]
+    return int(values[header.index("RcvbufErrors")])
+
+
+async def bench_concurrency(engine, sipp: Sipp, calls: int, hold: int, phone_ports) -> dict:
     engine.finished_media.clear()
-    phones = asyncio.ensure_future(sipp.run(
-        "-sf", str(SIPP / "agent_answer.xml"), "-p", str(agent_port), "-mp", str(free_port()),
-        "-rtp_echo", "-m", str(calls), "-timeout", f"{hold + 120}s"))  # fmt: skip
+    phones = await sipp.start_phones(phone_ports)
+    dropped_before = udp_receive_buffer_errors()
     rate = max(10, calls // 10)
     code, log = await sipp.run(
         sipp.remote(), "-sf", str(SIPP / "caller_hold.xml"), "-s", "800000001", "-m", str(calls),
         "-l", str(calls), "-r", str(rate), "-d", str(hold * 1000), "-p", str(free_port()),
         "-mp", str(free_port()), "-timeout", f"{hold + 120}s")  # fmt: skip
-    await phones
     await asyncio.sleep(1)
+    await sipp.stop_phones(phones)
+    dropped = udp_receive_buffer_errors() - dropped_before
     from sportello.switchboard.engine.media.ng import leg_stats
 
     sent = echoed = 0
+    per_call = []
     for stats in engine.finished_media.values():
-        legs = leg_stats(stats)
-        for tag, leg in legs.items():
+        call_sent = call_echoed = 0
+        for tag, leg in leg_stats(stats).items():
             if "SIPpTag00" in tag:
-                sent += leg.packets
+                call_sent += leg.packets
             else:
-                echoed += leg.packets
+                call_echoed += leg.packets
+        sent, echoed = sent + call_sent, echoed + call_echoed
+        per_call.append(1 - call_echoed / call_sent if call_sent else 1.0)
     loss = 1 - echoed / sent if sent else 1.0
     return {"ok": code == 0, "log": log, "calls": len(engine.finished_media), "loss": loss,
-            "sent": sent}  # fmt: skip
+            "sent": sent, "per_call": per_call, "socket_drops": dropped}  # fmt: skip
 
 
 async def rtpengine_alone(calls: int, seconds: float, ng) -> dict:
@@ -267,12 +311,12 @@ async def main(args, workdir: Path, agents: int) -> None:
     running = await start_embedded(sip_port=free_port())
     engine = running.engine
     sipp = Sipp(workdir, engine.endpoint.local_address("udp")[1])
-    agent_port = free_port()
+    phone_ports = [free_port() for _ in range(args.phones)]
     try:
-        await register_agents(sipp.engine_port, agents, agent_port)
+        await register_agents(sipp.engine_port, agents, phone_ports)
         print(f"registered agents: {len(engine.registrar.bindings)}")
         engine_cpu0 = time.process_time()
-        setup = await bench_setup(engine, sipp, args.setup_calls, agent_port)
+        setup = await bench_setup(engine, sipp, args.setup_calls, phone_ports)
         lat = setup["latencies"]
         if lat and setup["reference"]:
             p50, p95 = percentile(lat, 0.5) * 1000, percentile(lat, 0.95) * 1000
@@ -287,13 +331,23 @@ async def main(args, workdir: Path, agents: int) -> None:
             )
         else:
             print("setup benchmark failed:", setup["log"])
-        conc = await bench_concurrency(engine, sipp, args.calls, args.hold, agent_port)
+        conc = await bench_concurrency(engine, sipp, args.calls, args.hold, phone_ports)
         engine_cpu = time.process_time() - engine_cpu0
         print(
             f"concurrency: {conc['calls']} bridged calls held {args.hold} s, "
             f"loss {conc['loss'] * 100:.2f} % of {conc['sent']} packets, "
             f"failed calls: {'none' if conc['ok'] else 'some (see log)'}"
         )
+        print(
+            f"  UDP datagrams dropped by full socket buffers (whole machine): {conc['socket_drops']}"
+        )
+        if conc["per_call"]:
+            worst = sorted(conc["per_call"])
+            print(
+                f"  per-call loss: median {percentile(worst, 0.5) * 100:.2f} %, "
+                f"p95 {percentile(worst, 0.95) * 100:.2f} %, worst {worst[-1] * 100:.2f} %, "
+                f"calls above 1 %: {sum(1 for x in worst if x > 0.01)}"
+            )
         if not conc["ok"]:
             print(conc["log"])
         ref = await rtpengine_alone(args.calls, args.hold, running.media.client())
@@ -321,6 +375,9 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--hold", type=int, default=60)
     parser.add_argument("--setup-calls", type=int, default=200)
+    parser.add_argument(
+        "--phones", type=int, default=4, help="SIPp processes playing the agents' phones"
+    )
     arguments = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sportello-bench-"))
     setup_django(work)

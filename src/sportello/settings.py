@@ -115,8 +115,13 @@ TEMPLATES = [
     },
 ]
 
+# Production keeps each worker's connection open (no connect per request), checked before reuse.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=envint("DB_CONN_MAX_AGE", 600 if PRODUCTION else 0),
+        conn_health_checks=True,
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web, worker and engine processes share the file.
@@ -138,6 +143,10 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
+    if PRODUCTION:
+        # Sessions stay server-side in the database (revocable, nothing in the cookie but the
+        # key); Redis only saves the SELECT on each request.
+        SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -278,6 +287,21 @@ SWITCHBOARD_RTP_PORT_MAX = envint("SWITCHBOARD_RTP_PORT_MAX", 39999)
 SWITCHBOARD_DTMF_PORT = envint("SWITCHBOARD_DTMF_PORT", 0)
 # A browser agent whose desktop WebSocket stays closed this long is logged out of the ACD.
 SWITCHBOARD_AGENT_GRACE_SECONDS = envint("SWITCHBOARD_AGENT_GRACE_SECONDS", 20)
+# ICE for browser agents behind strict NAT: stun:/turn:/turns: URLs; with a secret, coturn's
+# REST-API credentials (use-auth-secret) valid for the TTL are generated per desktop page.
+SWITCHBOARD_TURN_URLS = envlist("SWITCHBOARD_TURN_URLS", [])
+SWITCHBOARD_TURN_SECRET = envsecret("SWITCHBOARD_TURN_SECRET") or ""
+SWITCHBOARD_TURN_TTL_SECONDS = envint("SWITCHBOARD_TURN_TTL_SECONDS", 86400)
+# The number an agent's click-to-dial call presents; empty means the first service number.
+SWITCHBOARD_DIAL_OUT_NUMBER = envstr("SWITCHBOARD_DIAL_OUT_NUMBER", "")
+# The wallboard follows engine events live; this slow poll only catches a lost one.
+SWITCHBOARD_WALLBOARD_POLL_SECONDS = envint("SWITCHBOARD_WALLBOARD_POLL_SECONDS", 30)
+# Callback requests older than this are not re-queued when the engine restarts.
+SWITCHBOARD_CALLBACK_EXPIRY_HOURS = envint("SWITCHBOARD_CALLBACK_EXPIRY_HOURS", 24)
+
+# Hiring: attachments (PDF/JPEG) per file, and how long they are kept after a call closes.
+HIRING_ATTACHMENT_MAX_BYTES = envint("HIRING_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+HIRING_ATTACHMENT_RETENTION_DAYS = envint("HIRING_ATTACHMENT_RETENTION_DAYS", 365)
 
 # SMS gateway (Twilio Messages API or compatible) for help-desk reminders; unset means no SMS.
 SMS_API_URL = envstr("SMS_API_URL", "")

@@ -3,6 +3,7 @@
 import pytest
 
 from sportello.accounts.roles import Role
+from sportello.audit.models import AuditEvent
 from sportello.helpdesk import booking
 from sportello.helpdesk.models import Booking
 from tests.factories import CitizenFactory, OfficeFactory, login_staff, make_staff
@@ -52,6 +53,30 @@ def test_an_operator_books_for_a_caller_and_finds_it_by_phone(
     found = client.get("/en/help/staff/search/?phone=0165123456")
     assert b"Caller" in found.content
     assert client.get("/en/help/staff/search/?phone=abc").status_code == 400
+
+
+def test_booking_from_a_citizens_file_prefills_and_links_the_citizen(
+    client, mediator, place, day, mailbox
+):
+    citizen = CitizenFactory(email="mario@example.org")
+    citizen.citizen.phone = "333 123 4567"
+    citizen.citizen.save()
+    agent = make_staff(Role.AGENT)
+    login_staff(client, agent)
+    pk = citizen.citizen.pk
+    start = client.get(f"/en/help/staff/book/?citizen={pk}").content.decode()
+    assert f'name="citizen" value="{pk}"' in start
+    url = f"/en/help/staff/book/times/?need=spid&channel=phone&language=it&citizen={pk}"
+    form = client.get(url).content.decode()
+    assert 'value="Mario Rossi"' in form and 'value="333 123 4567"' in form
+    assert 'value="mario@example.org"' in form
+    assert AuditEvent.objects.filter(
+        action="helpdesk.booking.for_citizen", subject=citizen
+    ).exists()
+    client.post(url, {"slot": key(day, 9), "name": "Mario Rossi", "phone": "3331234567"})
+    made = Booking.objects.get()
+    assert made.citizen == citizen and made.booked_by == agent
+    assert "Mario Rossi" not in client.get(url.replace(f"={pk}", "=x")).content.decode()
 
 
 def test_a_phone_booking_needs_the_phone_number(client, mediator, day):

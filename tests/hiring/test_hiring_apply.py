@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from sportello.audit.models import AuditEvent
+from sportello.helpdesk.models import Tutorial
 from sportello.hiring.forms.application import new_key
 from sportello.hiring.models import Application, ApplicationRevision
 from tests.factories import CitizenFactory
@@ -54,12 +55,22 @@ def test_it_asks_only_what_the_rule_set_needs(client, citizen):
     assert 'name="employment_status"' in body
 
 
+def test_the_form_and_my_applications_link_their_video_guides(client, citizen):
+    for slug, page in [("apply", "hiring:apply"), ("follow", "hiring:my_applications")]:
+        Tutorial.objects.create(
+            slug=slug, title=f"Guide {slug}", need="jobs", explains=page, status="ready"
+        )
+    assert 'href="/en/help/tutorials/apply/"' in client.get(url(make_call())).content.decode()
+    mine = client.get("/en/calls/mine/").content.decode()
+    assert 'href="/en/help/tutorials/follow/"' in mine and "/tutorials/apply/" not in mine
+
+
 def test_it_submits_with_a_protocol_and_mails_a_pdf_receipt(client, citizen, committed):
     call = make_call()
     with committed():
         response = client.post(url(call), form_data(call, citizen))
     app = Application.objects.get(citizen=citizen)
-    assert response.status_code == 302 and response.url == f"/en/calls/applications/{app.pk}/"
+    assert response.status_code == 303 and response.url == f"/en/calls/applications/{app.pk}/"
     assert app.status == "submitted"
     assert re.fullmatch(rf"{YEAR}/\d{{6}}", app.protocol)
     assert app.data["isee_value"] == "12000.00"

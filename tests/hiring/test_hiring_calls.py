@@ -1,12 +1,15 @@
 """Calls: creation, publication freezing the rule set, rule-set versions, public list, feed."""
 
 import json
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from sportello.accounts.roles import Role
+from sportello.audit.models import AuditEvent
 from sportello.hiring.models import Call, RuleSetVersion
 from tests.factories import OfficeFactory, login_staff, make_staff
 from tests.hiring.factories import StaffingRequestFactory, make_call, ruleset
@@ -134,3 +137,62 @@ def test_times_are_shown_in_italian_time(client):
     local = timezone.localtime(call.closes_at, ZoneInfo("Europe/Rome"))
     assert f'<time datetime="{local.strftime("%Y-%m-%dT%H:%M:%S")}' in page
     assert "Italian time" in page
+
+
+def _texts(**overrides) -> dict:
+    return {"title_it": "Operai (corretto)", "description_it": "Testo corretto", **overrides}
+
+
+def test_it_corrects_only_the_texts_of_a_published_call(client):
+    call = make_call()
+    window = (call.opens_at, call.closes_at)
+    login_staff(client, make_staff(Role.MANAGER, office=call.office))
+    page = client.get(f"/en/calls/office/calls/{call.pk}/edit/").content.decode()
+    assert 'name="title_it"' in page and 'name="closes_at"' not in page
+    response = client.post(f"/en/calls/office/calls/{call.pk}/edit/", _texts(title_en="Workers"))
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.title == {"it": "Operai (corretto)", "en": "Workers"}
+    assert (call.opens_at, call.closes_at) == window
+    assert AuditEvent.objects.filter(action="hiring.call_texts_saved").exists()
+
+
+@pytest.mark.parametrize(
+    "locked",
+    [
+        {"closes_at": "2031-01-01T12:00"},
+        {"opens_at": "2020-01-01T09:00"},
+        {"ruleset": "1"},
+        {"job_centres": "1"},
+        {"requests": "1"},
+        {"appeal_days": "30"},
+        {"candidate_factor": "9"},
+    ],
+)
+def test_a_published_call_refuses_changes_to_what_matters(client, locked):
+    call = make_call()
+    before = Call.objects.values().get(pk=call.pk)
+    login_staff(client, make_staff(Role.MANAGER, office=call.office))
+    response = client.post(f"/en/calls/office/calls/{call.pk}/edit/", _texts(**locked))
+    page = response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' in page
+    assert "This call is published" in page and "nothing was saved" in page
+    assert Call.objects.values().get(pk=call.pk) == before  # not even the title changed
+    assert list(call.job_centres.all()) == [call.office]
+
+
+def test_no_code_path_can_save_a_new_window_or_rule_set_into_a_published_call():
+    call = Call.objects.get(pk=make_call().pk)
+    call.closes_at += timedelta(days=30)
+    with pytest.raises(ValidationError, match="This call is published"):
+        call.save()
+    call = Call.objects.get(pk=call.pk)
+    call.frozen_ruleset = {**call.frozen_ruleset, "gates": []}
+    with pytest.raises(ValidationError):
+        call.save(update_fields=["frozen_ruleset"])
+    call.phase = Call.Phase.PROVISIONAL
+    call.save(update_fields=["phase"])  # moving on in the lifecycle is not a change of rules
+    draft = Call.objects.get(pk=make_call(state="draft").pk)
+    draft.closes_at += timedelta(days=30)
+    draft.save()
+    assert Call.objects.get(pk=draft.pk).closes_at == draft.closes_at

@@ -115,3 +115,24 @@ def test_a_text_file_is_not_a_recording(admin_client, tmp_path, settings):
     )
     assert response.status_code == 200
     assert "is not a sound we can use" in response.content.decode()
+
+
+@pytest.mark.parametrize(("target", "saved"), [("0", False), ("101", False), ("90", True)])
+def test_a_queue_service_level_target_is_a_percentage(admin_client, target, saved):
+    from django.forms.models import model_to_dict
+
+    from sportello.switchboard.forms import QueueForm
+
+    setup.ensure_default_configuration()
+    queue = Queue.objects.get(code="helpdesk-fr")
+    data = {
+        k: v for k, v in model_to_dict(queue, fields=QueueForm.Meta.fields).items() if v is not None
+    }
+    data["record_calls"] = "on" if queue.record_calls else ""
+    data["service_level_target"] = target
+    response = admin_client.post(f"/en/switchboard/config/queues/{queue.pk}/", data)
+    queue.refresh_from_db()
+    assert (queue.service_level_target == int(target)) is saved
+    if not saved:
+        assert response.status_code == 200
+        assert "Ensure this value is" in response.content.decode()

@@ -94,3 +94,17 @@ async def test_the_supervisor_socket_streams_engine_events_to_supervisors_only()
         "reason": "break",
     }
     await socket.disconnect()
+
+
+async def test_dial_is_relayed_in_e164_and_a_bad_number_never_reaches_the_engine():
+    user, agent = await sync_to_async(_agent_user)()
+    layer = get_channel_layer()
+    socket = await _socket("/ws/agent/", user)
+    assert (await socket.connect())[0]
+    assert (await layer.receive(COMMANDS))["type"] == "connected"
+    await socket.send_json_to({"type": "dial", "number": "call me maybe"})
+    assert await socket.receive_json_from() == {"type": "dial.refused", "reason": "invalid_number"}
+    await socket.send_json_to({"type": "dial", "number": "333 123 4567"})
+    command = await layer.receive(COMMANDS)
+    assert command == {"type": "dial", "agent": agent.id, "number": "+393331234567"}
+    await socket.disconnect()

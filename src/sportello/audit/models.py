@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(Exception):
@@ -22,7 +23,9 @@ class AuditEvent(models.Model):
     subject_label = models.CharField(_("whose data"), max_length=254, blank=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
-    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(
+        pgettext_lazy("origin of a request", "from"), null=True, blank=True
+    )
     user_agent = models.CharField(max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 

@@ -17,7 +17,7 @@ from sportello.helpdesk import links, phones
 from sportello.helpdesk.availability import Request, find_slot, parse_key, slot_minutes
 from sportello.helpdesk.choices import BookingStatus
 from sportello.helpdesk.models import Booking, Mediator
-from sportello.helpdesk.models.bookings import new_nonce
+from sportello.helpdesk.models.bookings import ACTIVE, new_nonce
 
 
 class SlotUnavailable(Exception):
@@ -162,11 +162,15 @@ def _take_any(slot, request: Request, contact, booked_by) -> Booking | None:
 
 def _take(mediator_id, place_id, start: datetime, request: Request, contact, booked_by):
     """Inside a transaction holding the mediator's lock: book the slot if it is still free."""
-    if (
-        Booking.objects.filter(mediator_id=mediator_id, start=start)
-        .exclude(status=BookingStatus.CANCELLED)
-        .exists()
-    ):
+    end = start + timezone.timedelta(minutes=slot_minutes())
+    overlapping = Booking.objects.filter(
+        ACTIVE,
+        mediator_id=mediator_id,
+        start__gt=start - timezone.timedelta(days=1),  # no appointment lasts a day
+        start__lt=end,
+        end__gt=start,
+    )
+    if overlapping.exists():
         return None
     try:
         with transaction.atomic():
@@ -174,7 +178,7 @@ def _take(mediator_id, place_id, start: datetime, request: Request, contact, boo
                 mediator_id=mediator_id,
                 place_id=place_id,
                 start=start,
-                end=start + timezone.timedelta(minutes=slot_minutes()),
+                end=end,
                 need=request.need,
                 language=request.language,
                 channel=request.channel,

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Skill(models.TextChoices):
@@ -23,9 +24,9 @@ class Channel(models.TextChoices):
 
 
 class BookingStatus(models.TextChoices):
-    BOOKED = "booked", _("Booked")
-    CANCELLED = "cancelled", _("Cancelled")
-    DONE = "done", _("Done")
+    BOOKED = "booked", pgettext_lazy("booking status", "Booked")
+    CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
+    DONE = "done", pgettext_lazy("booking status", "Done")
     NO_SHOW = "no_show", _("Did not come")
 
 
@@ -51,3 +52,11 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Friday")
     SATURDAY = 5, _("Saturday")
     SUNDAY = 6, _("Sunday")
+
+
+class ExplainedPage(models.TextChoices):
+    """Pages that link to the tutorials explaining them, by URL name."""
+
+    BOOKING = "helpdesk:book", _("Booking a help-desk appointment")
+    APPLY = "hiring:apply", _("Applying to a public call")
+    MY_APPLICATIONS = "hiring:my_applications", _("Following my applications")

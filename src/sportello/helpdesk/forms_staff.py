@@ -121,7 +121,7 @@ class ExceptionForm(_Ordered):
 class TutorialForm(forms.ModelForm):
     class Meta:
         model = Tutorial
-        fields = ["title", "slug", "need", "description"]
+        fields = ["title", "slug", "need", "explains", "description"]
 
 
 class VideoUploadForm(forms.Form):

@@ -81,6 +81,15 @@ def reminder_sms(booking: Booking) -> str:
         }
 
 
+def confirmation_sms(booking: Booking) -> str:
+    with translation.override(booking.language):
+        return _("Help desk appointment booked: %(when)s. %(where)s To cancel: %(url)s") % {
+            "when": when(booking.start),
+            "where": where(booking),
+            "url": links.absolute(links.VIEW, booking),
+        }
+
+
 def send_waitlist_offer(entry: WaitingListEntry) -> None:
     with translation.override(entry.language):
         context = {

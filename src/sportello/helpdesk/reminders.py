@@ -15,6 +15,9 @@ from sportello.helpdesk.choices import BookingStatus
 from sportello.helpdesk.models import Booking, Reminder
 
 MAX_ATTEMPTS = 5
+# A row this many hours before is the booking confirmation by SMS, sent at once (phone bookings
+# have no e-mail to carry it); it is retried and shown to the coordinator like any reminder.
+CONFIRMATION = 0
 FIRST_RETRY = timedelta(minutes=5)
 
 
@@ -44,6 +47,21 @@ def schedule(booking: Booking, now: datetime | None = None) -> list[Reminder]:
     return Reminder.objects.bulk_create(rows)
 
 
+def confirm_by_sms(booking: Booking, now: datetime | None = None) -> Reminder | None:
+    """Queue the SMS confirmation of a booking and have the worker send it now."""
+    if not (booking.phone and sms.configured()):
+        return None
+    from sportello.helpdesk import tasks
+
+    now = now or timezone.now()
+    row = Reminder.objects.create(
+        booking=booking, kind=Reminder.Kind.SMS, hours_before=CONFIRMATION, due_at=now,
+        next_attempt_at=now,
+    )  # fmt: skip
+    transaction.on_commit(tasks.send_due_reminders.enqueue)
+    return row
+
+
 def send_due(now: datetime | None = None, limit: int = 200) -> dict[str, int]:
     """Send every reminder whose time has come; returns how many were sent, retried, dropped."""
     now = now or timezone.now()
@@ -68,7 +86,7 @@ def _send_one(reminder: Reminder, now: datetime) -> str:
     reminder.attempts += 1
     try:
         if reminder.kind == Reminder.Kind.SMS:
-            reminder.provider_id = sms.send(booking.phone, notify.reminder_sms(booking)).provider_id
+            reminder.provider_id = sms.send(booking.phone, _sms_text(reminder)).provider_id
         else:
             notify.send_reminder_email(booking)
     except (sms.SmsError, OSError) as exc:
@@ -86,6 +104,12 @@ def _send_one(reminder: Reminder, now: datetime) -> str:
         outcome = "sent"
     reminder.save()
     return outcome
+
+
+def _sms_text(reminder: Reminder) -> str:
+    if reminder.hours_before == CONFIRMATION:
+        return notify.confirmation_sms(reminder.booking)
+    return notify.reminder_sms(reminder.booking)
 
 
 def problems():

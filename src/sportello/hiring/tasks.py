@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from sportello.hiring.models import ApplicationRevision
+from sportello.hiring.services import retention
 from sportello.hiring.services.receipts import receipt_filename, receipt_pdf
 
 
@@ -32,3 +33,9 @@ def send_receipt(revision_id: int) -> int:
     message = EmailMessage(subject, body, None, [citizen.email])
     message.attach(receipt_filename(revision), pdf, "application/pdf")
     return message.send()
+
+
+@task()
+def purge_attachments() -> int:
+    """Delete attachments past their retention period (see services/retention.py)."""
+    return retention.purge_attachments()

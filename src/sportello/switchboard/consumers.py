@@ -15,13 +15,17 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
 from sportello.accounts.roles import Role, has_role
-from sportello.switchboard.engine import events
+from sportello.helpdesk import phones
+from sportello.switchboard.engine import browser_transfer, events
 from sportello.switchboard.engine.browser import agent_group, send_command
+from sportello.switchboard.engine.transfer import TransferError
 from sportello.switchboard.models import Agent
 
 FORBIDDEN = 4403
-AGENT_COMMANDS = {"answer", "reject", "hangup", "state", "hold", "unhold"}
+AGENT_COMMANDS = {"answer", "reject", "hangup", "state", "hold", "unhold", "dial",
+                  *browser_transfer.COMMANDS}  # fmt: skip
 STATES = {"available", "paused", "offline"}
+PRIVATE_EVENT_FIELDS = {"type", "caller"}
 
 
 def _verified_staff(scope, role: str) -> bool:
@@ -47,7 +51,8 @@ def _agent_id(scope) -> int | None:
 
 @database_sync_to_async
 def _is_supervisor(scope) -> bool:
-    return _verified_staff(scope, Role.SUPERVISOR)
+    """Who may open the wallboard: supervisors and administrators."""
+    return _verified_staff(scope, Role.SUPERVISOR) or _verified_staff(scope, Role.ADMINISTRATOR)
 
 
 class AgentConsumer(AsyncJsonWebsocketConsumer):
@@ -79,10 +84,23 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "error", "error": "unknown state"})
                 return
             data |= {"state": content["state"], "reason": str(content.get("reason", ""))[:30]}
+        elif kind == "dial":
+            number = phones.normalise(str(content.get("number", ""))[:32])
+            if number is None:
+                await self.send_json({"type": "dial.refused", "reason": "invalid_number"})
+                return
+            data["number"] = number
         else:
             data["call"] = str(content.get("call", ""))[:64]
         if kind == "answer":
             data["sdp"] = str(content.get("sdp", ""))[:20000]
+        if kind in browser_transfer.COMMANDS:
+            try:
+                data |= browser_transfer.clean(kind, content)
+            except TransferError as refused:
+                await self.send_json({"type": "agent.transfer", "call": data.get("call", ""),
+                                      "status": "refused", "reason": refused.code})  # fmt: skip
+                return
         await send_command(kind, **data)
 
     # Engine messages to this agent go to the browser as they are.
@@ -90,6 +108,9 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(event)
 
     agent_offer = agent_cancel = agent_hangup = agent_state = _forward
+    dial_refused = _forward
+    agent_transfer = agent_targets = agent_consult = agent_consult_answer = _forward
+    agent_consult_end = _forward
 
 
 class SupervisorConsumer(AsyncJsonWebsocketConsumer):
@@ -111,4 +132,6 @@ class SupervisorConsumer(AsyncJsonWebsocketConsumer):
         """The live view only listens; changes go through audited forms."""
 
     async def switchboard_event(self, event: dict) -> None:
-        await self.send_json({k: v for k, v in event.items() if k != "type"})
+        """Pages only learn that something changed and re-read what their viewer may see, so
+        personal data (the caller's number) never goes out here."""
+        await self.send_json({k: v for k, v in event.items() if k not in PRIVATE_EVENT_FIELDS})

@@ -2,10 +2,11 @@
 
 from sportello.accounts.models import User
 from sportello.switchboard.forms import sip_ha1
-from sportello.switchboard.models import Agent, AgentSkill, ServiceNumber, Skill, Trunk
-from sportello.switchboard.setup import ensure_default_configuration
+from sportello.switchboard.models import Agent, AgentSkill, IvrFlow, ServiceNumber, Skill, Trunk
+from sportello.switchboard.setup import HELPLINE_FLOW_NAME, ensure_default_configuration
 
 DEMO_SIP_PASSWORD = "demo-sip-password"
+HELPLINE_NUMBER = "800654321"  # help desk: mediators, or a call-back appointment out of hours
 
 
 def seed() -> None:
@@ -16,6 +17,14 @@ def seed() -> None:
     )
     ServiceNumber.objects.get_or_create(
         number="800123456", defaults={"label": "Numero verde", "trunk": trunk, "flow": flow}
+    )
+    ServiceNumber.objects.get_or_create(
+        number=HELPLINE_NUMBER,
+        defaults={
+            "label": "Aiuto digitale",
+            "trunk": trunk,
+            "flow": IvrFlow.objects.get(name=HELPLINE_FLOW_NAME),
+        },
     )
     for n, email in enumerate(["agent@demo.sportello.test", "agent2@demo.sportello.test"], start=1):
         user = User.objects.filter(email=email).first()

@@ -72,6 +72,7 @@ class QueueForm(forms.ModelForm):
             "exit_action",
             "announce_every_seconds",
             "service_level_seconds",
+            "service_level_target",
             "wrap_up_seconds",
             "ring_seconds",
             "record_calls",
@@ -140,7 +141,15 @@ class AgentForm(forms.ModelForm):
 
     class Meta:
         model = Agent
-        fields = ["user", "sip_username", "device", "mobile_number", "max_missed", "languages"]
+        fields = [
+            "user",
+            "sip_username",
+            "device",
+            "mobile_number",
+            "max_missed",
+            "languages",
+            "chooses_queues",
+        ]
 
     def clean_languages(self):
         value = self.cleaned_data.get("languages") or []

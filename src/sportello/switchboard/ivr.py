@@ -9,6 +9,7 @@ A flow definition is JSON an administrator edits in the web UI:
         "menu": {"type": "menu", "prompt": "main_menu", "options": {"1": "jobs", "2": "help"}},
         "jobs": {"type": "queue", "skill": "jobs"},
         "voicemail": {"type": "voicemail", "skill": "jobs"},
+        "book": {"type": "book_appointment", "need": "spid", "next": "bye", "failed": "bye"},
         "bye": {"type": "hangup"}}}
 
 The interpreter never does I/O: the engine feeds it events (digits, timeouts, prompt ended)
@@ -19,8 +20,14 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from sportello.helpdesk.choices import Need
+
 LANGUAGE_KEYS = {"1": "it", "2": "fr", "3": "ca", "4": "es", "5": "en"}
-NODE_TYPES = {"hours", "play", "language", "menu", "queue", "voicemail", "callback", "hangup"}
+NODE_TYPES = {
+    "hours", "play", "language", "menu", "queue", "voicemail", "callback", "book_appointment",
+    "hangup",
+}  # fmt: skip
+BOOKED_PROMPT, NOT_BOOKED_PROMPT = "appointment_booked", "appointment_failed"
 MAX_NODES = 200
 
 
@@ -56,6 +63,14 @@ class LeaveVoicemail:
 @dataclass(frozen=True)
 class OfferCallback:
     skill: str
+    language: str
+
+
+@dataclass(frozen=True)
+class BookAppointment:
+    """Book the caller a help-desk call-back appointment; the engine reports back to `booked`."""
+
+    need: str
     language: str
 
 
@@ -98,11 +113,32 @@ def validate(definition: object) -> list[str]:
                 )
         if node["type"] in {"queue", "voicemail", "callback"} and not node.get("skill"):
             errors.append(str(_("Step '%(name)s' needs a service (skill).") % {"name": name}))
+        if node["type"] == "book_appointment":
+            errors += _booking_errors(name, node)
+    return errors
+
+
+def _booking_errors(name: str, node: dict) -> list[str]:
+    errors = []
+    if node.get("need") not in Need.values:
+        errors.append(
+            str(
+                _("Step '%(name)s' needs one of these help-desk needs: %(needs)s.")
+                % {"name": name, "needs": ", ".join(Need.values)}
+            )
+        )
+    if not isinstance(node.get("next"), str) or not isinstance(node.get("failed"), str):
+        errors.append(
+            str(
+                _("Step '%(name)s' needs a 'next' step (booked) and a 'failed' step.")
+                % {"name": name}
+            )
+        )
     return errors
 
 
 def _targets(node: dict) -> list[str]:
-    keys = ("next", "open", "closed", "invalid", "fallback")
+    keys = ("next", "open", "closed", "invalid", "fallback", "failed")
     targets = [node[k] for k in keys if isinstance(node.get(k), str)]
     if isinstance(node.get("options"), dict):
         targets += [t for t in node["options"].values() if isinstance(t, str)]
@@ -119,6 +155,7 @@ class IvrSession:
     path: list[str] = field(default_factory=list)
     _node: str | None = None
     _retries: int = 0
+    _after_prompt: str | None = None
 
     def start(self) -> list:
         return self._enter(self.definition["start"])
@@ -151,7 +188,17 @@ class IvrSession:
         node = self._current()
         if node is not None and node["type"] == "play":
             return self._enter(node.get("next", "")) if node.get("next") else [Hangup("flow_end")]
+        if node is not None and node["type"] == "book_appointment" and self._after_prompt:
+            return self._enter(self._after_prompt)
         return []
+
+    def booked(self, ok: bool) -> list:
+        """The engine's answer to BookAppointment: tell the caller, then `next` or `failed`."""
+        node = self._current()
+        if node is None or node["type"] != "book_appointment":
+            return []
+        self._after_prompt = node["next"] if ok else node["failed"]
+        return [Play(BOOKED_PROMPT if ok else NOT_BOOKED_PROMPT, self.language)]
 
     def _current(self) -> dict | None:
         return self.definition["nodes"].get(self._node) if self._node else None
@@ -172,7 +219,7 @@ class IvrSession:
         ]
 
     def _enter(self, name: str) -> list:
-        self._node, self._retries = name, 0
+        self._node, self._retries, self._after_prompt = name, 0, None
         self.path.append(name)
         node = self.definition["nodes"][name]
         kind = node["type"]
@@ -190,6 +237,8 @@ class IvrSession:
             return [LeaveVoicemail(node["skill"], self.language)]
         if kind == "callback":
             return [OfferCallback(node["skill"], self.language)]
+        if kind == "book_appointment":
+            return [BookAppointment(node["need"], self.language)]
         return [Play("goodbye", self.language), Hangup("flow_end")]
 
 
@@ -210,5 +259,26 @@ DEFAULT_FLOW = {
         "jobs": {"type": "queue", "skill": "jobs"},
         "calls": {"type": "queue", "skill": "calls"},
         "helpdesk": {"type": "queue", "skill": "helpdesk"},
+    },
+}
+
+# The help-desk number: mediators answer in opening hours; outside them the caller may book a
+# call-back appointment (the mediator calls at the booked time) or leave a message.
+HELPLINE_FLOW = {
+    "start": "lang",
+    "nodes": {
+        "lang": {"type": "language", "next": "hours", "timeout": 5},
+        "hours": {"type": "hours", "open": "helpdesk", "closed": "closed_menu"},
+        "helpdesk": {"type": "queue", "skill": "helpdesk"},
+        "closed_menu": {
+            "type": "menu",
+            "prompt": "helpline_closed_menu",
+            "options": {"1": "book", "2": "voicemail"},
+            "fallback": "voicemail",
+            "timeout": 6,
+        },
+        "book": {"type": "book_appointment", "need": "spid", "next": "bye", "failed": "bye"},
+        "voicemail": {"type": "voicemail", "skill": "helpdesk"},
+        "bye": {"type": "hangup"},
     },
 }

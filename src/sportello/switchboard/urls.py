@@ -18,8 +18,16 @@ from sportello.switchboard import views_desktop  # noqa: E402
 urlpatterns += [
     path("desktop/", views_desktop.desktop, name="desktop"),
     path("desktop/wrap-up/", views_desktop.wrap_up, name="wrap_up"),
+    path("desktop/services/", views_desktop.choose_services, name="choose_services"),
     path("live/", views_desktop.live, name="live"),
     path("live/state/", views_desktop.set_state, name="live_state"),
+]
+
+from sportello.switchboard import views_citizen  # noqa: E402
+
+urlpatterns += [
+    path("citizens/", views_citizen.lookup, name="citizens"),
+    path("citizens/<int:pk>/", views_citizen.citizen_file, name="citizen_file"),
 ]
 
 from sportello.switchboard import views_reports, views_supervision  # noqa: E402

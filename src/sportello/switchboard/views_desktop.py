@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +19,9 @@ from django.views.decorators.http import require_POST
 from sportello.accounts.decorators import staff_required
 from sportello.accounts.roles import Role
 from sportello.audit.log import record
+from sportello.switchboard import citizens, serving
 from sportello.switchboard.engine.browser import send_command
+from sportello.switchboard.ice import ice_servers
 from sportello.switchboard.models import (
     Agent,
     AgentStateChange,
@@ -24,6 +30,7 @@ from sportello.switchboard.models import (
     QueueEntry,
     WrapUpCode,
 )
+from sportello.switchboard.views_reports import scope_of
 
 agent_only = staff_required(Role.AGENT)
 supervisor_only = staff_required(Role.SUPERVISOR)
@@ -66,8 +73,26 @@ def desktop(request: HttpRequest) -> HttpResponse:
     return render(request, "switchboard/desktop.html", {
         "agent": agent, "pause_reasons": PauseReason.objects.order_by("label"),
         "wrap_up_codes": codes.distinct().order_by("queue_id", "label"), "history": history,
-        "strings": _strings(), **_figures(agent),
+        "strings": _strings(), "ice_servers": ice_servers(agent.id), **_figures(agent),
+        "services": agent.agentskill_set.select_related("skill").order_by("skill__name"),
     })  # fmt: skip
+
+
+@agent_only
+@require_POST
+def choose_services(request: HttpRequest) -> HttpResponse:
+    agent = _agent(request)
+    try:
+        chosen = {int(value) for value in request.POST.getlist("skill")}
+        serving.choose(agent, chosen, by=request.user)
+    except ValueError:
+        messages.error(request, _("Choose services from the list."))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        async_to_sync(send_command)("skills", agent=agent.id)
+        messages.success(request, _("Saved: you answer these services from your next login."))
+    return redirect("switchboard:desktop")
 
 
 def _strings() -> dict[str, str]:
@@ -95,30 +120,63 @@ def _strings() -> dict[str, str]:
     }
 
 
+def _own_call(agent: Agent, key: str) -> Call:
+    """The agent's call by record id, or by bridge id for their own outbound call."""
+    try:
+        found = Call.objects.filter(pk=uuid.UUID(key), agent=agent).first()
+    except ValueError:
+        found = None
+    outbound = Call.objects.filter(sip_call_id=key[:200], agent=agent,
+                                   direction=Call.Direction.OUTBOUND)  # fmt: skip
+    found = found or outbound.first()
+    if found is None:
+        raise Http404
+    return found
+
+
 @agent_only
 @require_POST
 def wrap_up(request: HttpRequest) -> HttpResponse:
     agent = _agent(request)
-    call = get_object_or_404(Call, pk=request.POST.get("call") or None, agent=agent)
+    call = _own_call(agent, request.POST.get("call", ""))
     code = request.POST.get("code", "")
     queue_ids = call.queue_entries.values("queue_id")
-    if not WrapUpCode.objects.filter(queue_id__in=queue_ids, code=code).exists():
+    optional = call.direction == Call.Direction.OUTBOUND and not code
+    if not optional and not WrapUpCode.objects.filter(queue_id__in=queue_ids, code=code).exists():
         return JsonResponse(
             {"ok": False, "error": _("Choose an outcome from the list.")}, status=400
         )
-    call.wrap_up_code = code
-    call.save(update_fields=["wrap_up_code"])
+    try:
+        note = citizens.note_from(request.POST, call)
+    except ValidationError as error:
+        return JsonResponse({"ok": False, "error": error.messages[0]}, status=400)
+    with transaction.atomic():
+        call.wrap_up_code = code
+        call.save(update_fields=["wrap_up_code"])
+        if note is not None:
+            citizens.add_note(call, *note, request.user)
     return JsonResponse({"ok": True, "message": _("Outcome saved.")})
 
 
-def _live_context() -> dict:
+def _watched(user) -> tuple:
+    """The agents and queues a supervisor watches: all, or those of their offices' queues."""
+    scope = scope_of(user)
+    agents = Agent.objects.all()
+    if scope.restricted:
+        agents = agents.filter(skills__in=scope.queues.values("skill_id")).distinct()
+    return agents, scope.queues
+
+
+def _live_context(user) -> dict:
+    watched, queues = _watched(user)
     latest = AgentStateChange.objects.filter(agent=OuterRef("pk")).order_by("-at")
-    agents = Agent.objects.select_related("user").annotate(
+    agents = watched.select_related("user").annotate(
         state=Subquery(latest.values("state")[:1]),
         reason=Subquery(latest.values("reason")[:1]),
         since=Subquery(latest.values("at")[:1]),
     ).order_by("user__display_name")  # fmt: skip
-    waiting = QueueEntry.objects.filter(left_at__isnull=True).select_related("queue", "call")
+    waiting = QueueEntry.objects.filter(left_at__isnull=True, queue__in=queues)
+    waiting = waiting.select_related("queue", "call")
     labels = dict(AgentStateChange.State.choices)
     rows = [(a, labels.get(a.state or "offline", a.state)) for a in agents]
     return {"agents": rows, "waiting": waiting.order_by("entered_at"), "now": timezone.now(),
@@ -130,16 +188,22 @@ def live(request: HttpRequest) -> HttpResponse:
     template = (
         "switchboard/live_tables.html" if request.GET.get("part") else "switchboard/live.html"
     )
-    return render(request, template, _live_context())
+    context = _live_context(request.user)
+    context["poll_seconds"] = settings.SWITCHBOARD_WALLBOARD_POLL_SECONDS
+    return render(request, template, context)
 
 
 @supervisor_only
 @require_POST
 def set_state(request: HttpRequest) -> HttpResponse:
-    agent = get_object_or_404(Agent, pk=request.POST.get("agent") or None)
+    agent_id = request.POST.get("agent", "")
+    agent = _watched(request.user)[0].filter(pk=agent_id).first() if agent_id.isdigit() else None
+    if agent is None:
+        raise Http404
     state = request.POST.get("state", "")
     if state not in SETTABLE_STATES:
-        raise PermissionDenied
+        messages.error(request, _("Choose a state from the list."))
+        return redirect("switchboard:live")
     reason = "supervisor" if state == "paused" else ""
     record("switchboard.agent_state_forced", actor=request.user, subject=agent.user, obj=agent,
            details={"state": state})  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,23 +17,31 @@ from sportello.switchboard.reports import wallboard as board
 from sportello.switchboard.reports.staffing import ErlangForm
 from sportello.switchboard.views_reports import SUPERVISION, scope_of
 
+# While the socket is down the page polls as often as before it had one.
+OFFLINE_POLL_SECONDS = 5
+
+
+def _wallboard_figures(user) -> dict:
+    queues = list(scope_of(user).queues.select_related("skill"))
+    return {"queues": board.snapshot(queues), "agents": board.agents(queues)}
+
 
 @staff_required(*SUPERVISION)
 def wallboard(request):
-    queues = list(scope_of(request.user).queues.select_related("skill"))
-    context = {
-        "queues": board.snapshot(queues),
+    context = _wallboard_figures(request.user) | {
         "states": [(s.value, s.label) for s in AgentStateChange.State if s.value != "offline"],
         "updated": timezone.localtime(),
+        "poll_seconds": settings.SWITCHBOARD_WALLBOARD_POLL_SECONDS,
+        "offline_poll_seconds": OFFLINE_POLL_SECONDS,
+        "can_change_states": has_role(request.user, Role.SUPERVISOR),
     }
     return render(request, "switchboard/reports/wallboard.html", context)
 
 
 @staff_required(*SUPERVISION)
 def wallboard_data(request):
-    queues = list(scope_of(request.user).queues.select_related("skill"))
-    updated = timezone.localtime()
-    return JsonResponse({"updated": updated.strftime("%H:%M:%S"), "queues": board.snapshot(queues)})
+    updated = timezone.localtime().strftime("%H:%M:%S")
+    return JsonResponse({"updated": updated} | _wallboard_figures(request.user))
 
 
 @staff_required(*SUPERVISION)
@@ -86,5 +95,8 @@ def forecast(request):
 
 @staff_required(*SUPERVISION, Role.AGENT)
 def metrics_help(request):
-    context = {"supervisor": has_role(request.user, *SUPERVISION)}
+    context = {
+        "supervisor": has_role(request.user, *SUPERVISION),
+        "sl_warning_points": board.SL_WARNING_POINTS,
+    }
     return render(request, "switchboard/reports/help.html", context)

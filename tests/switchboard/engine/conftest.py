@@ -1,6 +1,7 @@
 """A real engine with its own rtpengine, and SIPp peers playing trunk and agent phones."""
 
 import asyncio
+import os
 import shutil
 import socket
 from dataclasses import dataclass
@@ -87,8 +88,10 @@ def make_switchboard(flow=TEST_FLOW, agents=2, allowed="127.0.0.1/32", **queue_f
 @pytest.fixture
 def switchboard_settings(settings, tmp_path):
     settings.SWITCHBOARD_RECORDING_DIR = tmp_path / "recordings"
-    settings.SWITCHBOARD_RTP_PORT_MIN = 46000
-    settings.SWITCHBOARD_RTP_PORT_MAX = 47999
+    # Runs in parallel on one host each need their own range (rtpengine binds with address reuse).
+    port_min = int(os.environ.get("SPORTELLO_TEST_RTP_PORT_MIN", 46000))
+    settings.SWITCHBOARD_RTP_PORT_MIN = port_min
+    settings.SWITCHBOARD_RTP_PORT_MAX = port_min + 1999
     settings.SWITCHBOARD_MEDIA_NODES = []
     settings.SWITCHBOARD_DTMF_PORT = 0
     return settings

@@ -52,3 +52,15 @@ def media_port() -> int:
 def media_args(*extra: str) -> tuple[str, ...]:
     """A caller's own SIP and media ports."""
     return ("-p", str(free_port()), "-mi", "127.0.0.1", "-mp", str(media_port()), *extra)
+
+
+QUEUE_ONLY = {"start": "jobs", "nodes": {"jobs": {"type": "queue", "skill": "jobs"}}}
+
+
+async def connected_call(engine):
+    """The first call connected to an agent (waits up to 30 s)."""
+    for _ in range(300):
+        if live := [c for c in engine.calls.values() if c.connected.is_set()]:
+            return live[0]
+        await asyncio.sleep(0.1)
+    raise AssertionError("no call was connected to an agent")

@@ -8,12 +8,17 @@ from asgiref.sync import sync_to_async
 from sportello.switchboard.models import Agent, Call, Queue, QueueEntry, Trunk
 from tests.switchboard.engine import engine_fixtures
 from tests.switchboard.engine.conftest import SERVICE, free_port, make_switchboard
-from tests.switchboard.engine.engine_fixtures import media_args, media_port, reload, wait_until
+from tests.switchboard.engine.engine_fixtures import (
+    QUEUE_ONLY,
+    connected_call,
+    media_args,
+    media_port,
+    reload,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 engine, sipp = engine_fixtures.engine, engine_fixtures.sipp
-
-QUEUE_ONLY = {"start": "jobs", "nodes": {"jobs": {"type": "queue", "skill": "jobs"}}}
 
 
 @pytest.fixture
@@ -21,15 +26,6 @@ async def wired(engine):
     setup = await sync_to_async(make_switchboard)(flow=QUEUE_ONLY, announce_every_seconds=0)
     await reload(engine)
     return setup
-
-
-async def connected_call(engine):
-    for _ in range(300):
-        live = [c for c in engine.calls.values() if c.connected.is_set()]
-        if live:
-            return live[0]
-        await asyncio.sleep(0.1)
-    raise AssertionError("no call was connected to an agent")
 
 
 async def test_hold_and_unhold_count_the_hold_time(engine, sipp):

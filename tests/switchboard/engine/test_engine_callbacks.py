@@ -1,17 +1,26 @@
 """Callbacks: a waiting caller presses 1, hangs up, and is called back when an agent is free."""
 
+import datetime
+
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import connections
+from django.utils import timezone
 
+from sportello.switchboard.engine.embedded import start_embedded
 from sportello.switchboard.models import Call, CallbackRequest, QueueEntry, Trunk
 from tests.switchboard.engine import engine_fixtures
-from tests.switchboard.engine.conftest import free_port, make_switchboard
-from tests.switchboard.engine.engine_fixtures import media_args, media_port, reload, wait_until
+from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard
+from tests.switchboard.engine.engine_fixtures import (
+    QUEUE_ONLY,
+    media_args,
+    media_port,
+    reload,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 engine, sipp = engine_fixtures.engine, engine_fixtures.sipp
-
-QUEUE_ONLY = {"start": "jobs", "nodes": {"jobs": {"type": "queue", "skill": "jobs"}}}
 
 
 async def wired_for_callbacks(engine, citizen_port: int):
@@ -84,3 +93,61 @@ async def test_a_citizen_who_never_answers_is_tried_three_times(engine, sipp):
         Call.objects.filter(direction=Call.Direction.CALLBACK).values_list("end_reason", flat=True)
     )
     assert tries == [Call.EndReason.FAILED] * 3
+
+
+def stale_request(queue) -> CallbackRequest:
+    """A request two days old, which a restarted engine must not dial any more."""
+    long_ago = timezone.now() - datetime.timedelta(days=2)
+    call = Call.objects.create(
+        sip_call_id="stale@previous-run", caller_number="3339998888", called_number="800123456",
+        started_at=long_ago, ended_at=long_ago, end_reason=Call.EndReason.QUEUE_EXIT,
+    )  # fmt: skip
+    return CallbackRequest.objects.create(
+        call=call, queue=queue, number="3339998888", requested_at=long_ago, queued_since=long_ago
+    )
+
+
+async def test_a_callback_waiting_when_the_engine_stops_is_made_by_the_next_run(
+    switchboard_settings, tmp_path
+):
+    citizen_port = free_port()
+    setup = await sync_to_async(make_switchboard)(flow=QUEUE_ONLY, announce_every_seconds=0)
+    await sync_to_async(Trunk.objects.filter(pk=setup.trunk.pk).update)(port=citizen_port)
+    first = await start_embedded(sip_port=free_port())
+    try:
+        inbound = await request_callback(Sipp(tmp_path, first.engine.endpoint.local_address()[1]))
+    finally:
+        await first.stop()
+    stale = await sync_to_async(stale_request)(setup.queue)
+
+    second = await start_embedded(sip_port=free_port())
+    engine = second.engine
+    try:
+        assert list(engine.callbacks.pending) == [inbound.sip_call_id]
+        assert engine.acd.waiting(setup.queue.id) == [inbound.sip_call_id]
+        stale = await sync_to_async(CallbackRequest.objects.get)(pk=stale.pk)
+        assert stale.status == CallbackRequest.Status.FAILED and stale.outcome == "expired"
+
+        sipp = Sipp(tmp_path, engine.endpoint.local_address()[1])
+        citizen = sipp.answer(
+            "citizen_answer.xml", citizen_port, media_port(), "-d", "3000", echo=False
+        )
+        agent_port = free_port()
+        await sipp.register("agent1", agent_port)
+        phone = sipp.answer("agent_answer_reinvite.xml", agent_port, media_port())
+        phone_code, phone_log = await phone
+        assert phone_code == 0, phone_log
+        citizen_code, citizen_log = await citizen
+        assert citizen_code == 0, citizen_log
+        await wait_until(
+            lambda: Call.objects.filter(direction="callback", ended_at__isnull=False).exists()
+        )
+        request = await sync_to_async(CallbackRequest.objects.get)(call=inbound)
+        callback = await sync_to_async(Call.objects.get)(direction=Call.Direction.CALLBACK)
+    finally:
+        await second.stop()
+        await sync_to_async(connections.close_all)()
+    assert request.status == CallbackRequest.Status.DONE and request.attempts == 1
+    assert callback.agent_id == setup.agents[0].id and callback.answered_at is not None
+    assert callback.called_number == "3331234567" and callback.caller_number == "800123456"
+    assert callback.end_reason == Call.EndReason.CALLER_HANGUP

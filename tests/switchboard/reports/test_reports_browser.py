@@ -43,7 +43,8 @@ def test_supervisor_pages_are_accessible_and_the_chart_draws(page, live_server, 
     assert waiting.text_content() == "0"
     entry = make_entry(q, timezone.now(), 0)
     QueueEntry.objects.filter(pk=entry.pk).update(left_at=None, outcome="")
-    # the 5-second refresh brings the new caller in without a reload
+    # this live server has no WebSockets: the page says so and re-reads every 5 seconds
+    page.locator("[data-feed-status]:text-matches('^Connection lost')").wait_for()
     page.locator('[data-queue="lavoro-it"] [data-field="waiting"]:text-is("1")').wait_for()
 
     page.goto(f"{live_server.url}/en/switchboard/reports/erlang/?calls=100&aht=180"

@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from sportello.accounts.roles import Role
 from sportello.switchboard.acd import erlang
-from sportello.switchboard.models import AgentSkill, AgentStateChange, QueueEntry, ReportSchedule
+from sportello.switchboard.models import (
+    AgentSkill,
+    AgentStateChange,
+    Queue,
+    QueueEntry,
+    ReportSchedule,
+)
 from sportello.switchboard.reports import forecast, schedule
 from tests.factories import login_staff, make_staff
 from tests.switchboard.reports.helpers import at, make_agent, make_entry, make_queue, state
@@ -82,6 +88,21 @@ def test_wallboard_json_has_live_and_today_figures_with_status_text(supervisor):
     page = supervisor.get("/en/switchboard/wallboard/").text
     assert 'data-source="/en/switchboard/wallboard/data/"' in page
     assert "<script>" not in page
+
+
+@pytest.mark.parametrize(
+    ("target", "level"), [(50, "ok"), (60, "warning"), (70, "warning"), (71, "alert")]
+)
+def test_service_level_status_follows_the_queue_target(supervisor, target, level):
+    q = make_queue("lavoro-it", threshold=20)
+    Queue.objects.filter(pk=q.pk).update(service_level_target=target)
+    anna = make_agent("anna")
+    now = timezone.now()
+    make_entry(q, now - timezone.timedelta(seconds=90), 10, agent=anna, talk=60, wrap=10)
+    make_entry(q, now - timezone.timedelta(seconds=50), 30, agent=anna, talk=60, wrap=10)
+    [board] = supervisor.get("/en/switchboard/wallboard/data/").json()["queues"]
+    assert board["service_level"] == 50.0 and board["sl_target"] == target
+    assert board["sl_status"]["level"] == level
 
 
 def test_forecast_averages_the_same_weekday_and_interval(settings):

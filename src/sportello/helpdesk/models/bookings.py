@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sportello.helpdesk.choices import BookingStatus, Channel, Need
 from sportello.helpdesk.models.people import Mediator
@@ -72,10 +73,10 @@ class Booking(Contact):
 
 class WaitingListEntry(Contact):
     class Status(models.TextChoices):
-        WAITING = "waiting", _("Waiting")
+        WAITING = "waiting", pgettext_lazy("waiting list status", "Waiting")
         OFFERED = "offered", _("Slot offered")
-        BOOKED = "booked", _("Booked")
-        CANCELLED = "cancelled", _("Cancelled")
+        BOOKED = "booked", pgettext_lazy("waiting list status", "Booked")
+        CANCELLED = "cancelled", pgettext_lazy("waiting list status", "Cancelled")
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL)
@@ -98,8 +99,8 @@ class Reminder(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", pgettext_lazy("reminder status", "Failed")
+        CANCELLED = "cancelled", pgettext_lazy("reminder status", "Cancelled")
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=5, choices=Kind.choices)

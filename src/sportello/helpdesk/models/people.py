@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sportello.helpdesk.choices import ExceptionKind, Weekday
 from sportello.helpdesk.models.places import Place
@@ -31,8 +32,8 @@ class Availability(models.Model):
     mediator = models.ForeignKey(Mediator, on_delete=models.CASCADE, related_name="availability")
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="availability")
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
-    starts = models.TimeField(_("from"))
-    ends = models.TimeField(_("to"))
+    starts = models.TimeField(pgettext_lazy("time range", "from"))
+    ends = models.TimeField(pgettext_lazy("time range", "to"))
 
     class Meta:
         ordering = ["weekday", "starts"]
@@ -49,8 +50,8 @@ class AvailabilityException(models.Model):
     mediator = models.ForeignKey(Mediator, on_delete=models.CASCADE, related_name="exceptions")
     kind = models.CharField(_("kind"), max_length=10, choices=ExceptionKind.choices)
     date = models.DateField(_("date"))
-    starts = models.TimeField(_("from"))
-    ends = models.TimeField(_("to"))
+    starts = models.TimeField(pgettext_lazy("time range", "from"))
+    ends = models.TimeField(pgettext_lazy("time range", "to"))
     place = models.ForeignKey(
         Place, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("place")
     )

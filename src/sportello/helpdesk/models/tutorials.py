@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sportello.helpdesk.choices import Need
+from sportello.helpdesk.choices import ExplainedPage, Need
 
 
 def _upload_to(instance, filename: str) -> str:
@@ -19,6 +19,13 @@ class Tutorial(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     need = models.CharField(_("topic"), max_length=20, choices=Need.choices)
+    explains = models.CharField(
+        _("linked from the page"),
+        max_length=40,
+        choices=ExplainedPage.choices,
+        blank=True,
+        help_text=_("The page that shows a link to this tutorial once it is ready."),
+    )
     source = models.FileField(upload_to=_upload_to, blank=True)
     video = models.FileField(upload_to=_upload_to, blank=True)
     poster = models.FileField(upload_to=_upload_to, blank=True)

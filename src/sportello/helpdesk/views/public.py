@@ -20,14 +20,15 @@ def start(request):
     return render(request, "helpdesk/book_start.html", {"form": NeedForm(), "staff": False})
 
 
-def slots_page(request, *, staff: bool, template: str = "helpdesk/book_slots.html"):
+def slots_page(request, *, staff: bool, template: str = "helpdesk/book_slots.html", citizen=None):
+    """Free times and the contact form; `citizen` (a CitizenProfile) when staff book for one."""
     need_form = NeedForm(request.GET)
     if not need_form.is_valid():
         return render(
             request, "helpdesk/book_start.html", {"form": need_form, "staff": staff}, status=400
         )
     req = need_form.as_request()
-    contact = ContactForm(request.POST or None, channel=req.channel)
+    contact = ContactForm(request.POST or None, channel=req.channel, initial=_contact_of(citizen))
     slot_error = None
     if request.method == "POST" and contact.is_valid():
         try:
@@ -38,7 +39,7 @@ def slots_page(request, *, staff: bool, template: str = "helpdesk/book_slots.htm
                     contact.cleaned_data["name"],
                     contact.cleaned_data["phone"],
                     contact.cleaned_data["email"],
-                    request.user if _is_citizen(request) else None,
+                    request.user if _is_citizen(request) else getattr(citizen, "user", None),
                 ),
                 booked_by=request.user if staff else None,
             )
@@ -62,6 +63,7 @@ def slots_page(request, *, staff: bool, template: str = "helpdesk/book_slots.htm
         "chosen": request.POST.get("slot", ""),
         "staff": staff,
         "summary": _summary(need_form),
+        "citizen": citizen,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, template, context, status=status)
@@ -103,6 +105,13 @@ def _summary(form: NeedForm) -> dict:
         "channel": dict(Channel.choices)[data["channel"]],
         "place": data["place"] if data["channel"] == Channel.IN_PERSON else None,
     }
+
+
+def _contact_of(citizen) -> dict | None:
+    if citizen is None:
+        return None
+    name = f"{citizen.given_name} {citizen.family_name}".strip() or str(citizen.user)
+    return {"name": name, "phone": citizen.phone, "email": citizen.user.email}
 
 
 def _is_citizen(request) -> bool:

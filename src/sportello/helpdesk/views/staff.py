@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sportello.accounts.decorators import staff_required
+from sportello.accounts.models import CitizenProfile
 from sportello.accounts.roles import Role, has_role
 from sportello.audit.log import record
 from sportello.helpdesk import booking, notify
@@ -49,14 +50,27 @@ def search(request):
     )
 
 
+def _citizen(request):
+    """The citizen a booking is for, when the operator comes from the citizen's file."""
+    try:
+        pk = int(request.GET.get("citizen", ""))
+    except ValueError:
+        return None
+    return CitizenProfile.objects.select_related("user").filter(pk=pk).first()
+
+
 @staff_required(*BOOKERS)
 def book_start(request):
-    return render(request, "helpdesk/book_start.html", {"form": NeedForm(), "staff": True})
+    context = {"form": NeedForm(), "staff": True, "citizen": _citizen(request)}
+    return render(request, "helpdesk/book_start.html", context)
 
 
 @staff_required(*BOOKERS)
 def book_slots(request):
-    return slots_page(request, staff=True)
+    citizen = _citizen(request)
+    if citizen is not None and request.method == "GET":
+        record("helpdesk.booking.for_citizen", actor=request.user, subject=citizen.user)
+    return slots_page(request, staff=True, citizen=citizen)
 
 
 @staff_required(*BOOKERS)
@@ -99,7 +113,7 @@ def outcome(request, pk):
 def no_show(request, pk):
     found = booking_for(request.user, pk, write=True)
     booking.mark_no_show(found, request.user)
-    messages.success(request, _("Marked as not come."))
+    messages.success(request, _("Marked as a no-show."))
     return redirect("helpdesk:staff_booking", found.pk)
 
 

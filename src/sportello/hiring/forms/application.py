@@ -51,7 +51,7 @@ class ApplicationForm(forms.Form):
         self.call, self.citizen, self.submitting = call, citizen, submitting
         if not self.is_bound:
             self.initial.setdefault("submit_key", new_key(call, citizen))
-        self.questions = questions_for(call.frozen())
+        self.questions = _questions(call)
         for question in self.questions:
             getattr(self, f"_add_{question}")()
         self.fields["attachment"] = forms.FileField(
@@ -207,6 +207,23 @@ class ApplicationForm(forms.Form):
         for n, code in enumerate(data.get("job_centres") or [], start=1):
             initial[f"centre_{n}"] = code
         return initial
+
+
+# call id → (the frozen rule set, its questions): parsing the rule set on every form is the
+# largest part of building one, and a frozen rule set does not change.
+_QUESTIONS: dict[int, tuple[dict, tuple[str, ...]]] = {}
+
+
+def _questions(call: Call) -> tuple[str, ...]:
+    frozen = call.frozen_ruleset
+    if not frozen:
+        return tuple(questions_for(call.frozen()))
+    cached = _QUESTIONS.get(call.pk)
+    if cached and cached[0] == frozen:  # compared, so that a changed copy is never served
+        return cached[1]
+    questions = tuple(questions_for(call.frozen()))
+    _QUESTIONS[call.pk] = (frozen, questions)
+    return questions
 
 
 def _centres(data: dict) -> list[str]:

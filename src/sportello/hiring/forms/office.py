@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from sportello.accounts.models import Office
 from sportello.hiring.forms.application import DateInput
 from sportello.hiring.models import Application, Call, Candidate, StaffingRequest
+from sportello.hiring.models.calls import PUBLISHED_IS_LOCKED
 from sportello.hiring.services.facts import to_applicant
 
 
@@ -59,7 +60,33 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, required=False)
 
 
-class CallForm(forms.ModelForm):
+class _CallTexts:
+    """Title and description in each language, stored as {language: text} on the call."""
+
+    def add_text_fields(self):
+        for code, name in settings.LANGUAGES:
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title (%(language)s)") % {"language": name},
+                max_length=200,
+                required=code == settings.LANGUAGE_CODE,
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("Description (%(language)s)") % {"language": name},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=code == settings.LANGUAGE_CODE,
+            )
+        if self.instance.pk:
+            for code, _name in settings.LANGUAGES:
+                self.initial[f"title_{code}"] = self.instance.title.get(code, "")
+                self.initial[f"description_{code}"] = self.instance.description.get(code, "")
+
+    def texts_to_instance(self, call: Call) -> None:
+        data, langs = self.cleaned_data, [code for code, _name in settings.LANGUAGES]
+        call.title = {c: data[f"title_{c}"] for c in langs if data[f"title_{c}"]}
+        call.description = {c: data[f"description_{c}"] for c in langs if data[f"description_{c}"]}
+
+
+class CallForm(_CallTexts, forms.ModelForm):
     class Meta:
         model = Call
         fields = [
@@ -86,21 +113,7 @@ class CallForm(forms.ModelForm):
             requests = requests.filter(body__office_id__in=office_ids)
         self.fields["requests"].queryset = requests
         self.fields["job_centres"].queryset = Office.objects.all()
-        for code, name in settings.LANGUAGES:
-            self.fields[f"title_{code}"] = forms.CharField(
-                label=_("Title (%(language)s)") % {"language": name},
-                max_length=200,
-                required=code == settings.LANGUAGE_CODE,
-            )
-            self.fields[f"description_{code}"] = forms.CharField(
-                label=_("Description (%(language)s)") % {"language": name},
-                widget=forms.Textarea(attrs={"rows": 3}),
-                required=code == settings.LANGUAGE_CODE,
-            )
-        if self.instance.pk:
-            for code, _name in settings.LANGUAGES:
-                self.initial[f"title_{code}"] = self.instance.title.get(code, "")
-                self.initial[f"description_{code}"] = self.instance.description.get(code, "")
+        self.add_text_fields()
 
     def clean(self):
         data = super().clean()
@@ -111,18 +124,38 @@ class CallForm(forms.ModelForm):
 
     def save(self, commit=True):
         call = super().save(commit=False)
-        langs = [code for code, _name in settings.LANGUAGES]
-        call.title = {
-            c: self.cleaned_data[f"title_{c}"] for c in langs if self.cleaned_data[f"title_{c}"]
-        }
-        call.description = {
-            c: self.cleaned_data[f"description_{c}"]
-            for c in langs
-            if self.cleaned_data[f"description_{c}"]
-        }
+        self.texts_to_instance(call)
         if commit:
             call.save()
             self.save_m2m()
+        return call
+
+
+class CallTextsForm(_CallTexts, forms.ModelForm):
+    """What can still be corrected once a call is published: its title and description.
+
+    A form that sends anything else (a draft form left open while the call was published, or
+    a tampered one) is refused as a whole with the reason."""
+
+    class Meta:
+        model = Call
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_text_fields()
+
+    def clean(self):
+        data = super().clean()
+        if self.is_bound and any(name in self.data for name in CallForm.Meta.fields):
+            raise forms.ValidationError(PUBLISHED_IS_LOCKED)
+        return data
+
+    def save(self, commit=True):
+        call = super().save(commit=False)
+        self.texts_to_instance(call)
+        if commit:
+            call.save(update_fields=["title", "description"])
         return call
 
 

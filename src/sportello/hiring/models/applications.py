@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProtocolCounter(models.Model):
@@ -15,7 +16,7 @@ class Application(models.Model):
     """A citizen's application to a call; `data` holds the current self-declared facts."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("application status", "Draft")
         SUBMITTED = "submitted", _("Submitted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 

@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sportello.accounts.models import Office
@@ -47,12 +48,29 @@ class RuleSetVersion(models.Model):
         return parse_ruleset(self.definition)
 
 
+PUBLISHED_IS_LOCKED = _(
+    "This call is published: its application window, rule set and eligibility gates, staffing "
+    "requests, job centres, appeal window and candidates per post can no longer change. Only "
+    "the title and description can be corrected; nothing was saved."
+)
+
+
 class Call(models.Model):
     """A public call: one or more staffing requests, an application window and a rule set."""
 
+    # What applicants and the ranking rely on: fixed from publication on, whoever saves.
+    LOCKED_WHEN_PUBLISHED = (
+        "opens_at",
+        "closes_at",
+        "ruleset_id",
+        "frozen_ruleset",
+        "appeal_days",
+        "candidate_factor",
+    )
+
     class Phase(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+        DRAFT = "draft", pgettext_lazy("call phase", "Draft")
+        PUBLISHED = "published", pgettext_lazy("call phase", "Published")
         PROVISIONAL = "provisional", _("Provisional ranking")
         FINAL = "final", _("Final ranking")
 
@@ -85,6 +103,22 @@ class Call(models.Model):
 
     def __str__(self):
         return self.title_text
+
+    def save(self, *args, **kwargs):
+        locked = getattr(self, "_locked", {})
+        if (fields := kwargs.get("update_fields")) is not None:
+            locked = {f: v for f, v in locked.items() if f.removesuffix("_id") in fields}
+        if any(getattr(self, f) != value for f, value in locked.items()):
+            raise ValidationError(PUBLISHED_IS_LOCKED)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        call = super().from_db(db, field_names, values)
+        loaded = dict(zip(field_names, values, strict=True))
+        if loaded.get("phase", cls.Phase.DRAFT) != cls.Phase.DRAFT:
+            call._locked = {f: loaded[f] for f in cls.LOCKED_WHEN_PUBLISHED if f in loaded}
+        return call
 
     @property
     def title_text(self) -> str:

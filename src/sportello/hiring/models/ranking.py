@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RankingEntry(models.Model):
@@ -42,8 +43,8 @@ class Appeal(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+        ACCEPTED = "accepted", pgettext_lazy("appeal status", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("appeal status", "Rejected")
 
     application = models.ForeignKey(
         "hiring.Application", on_delete=models.PROTECT, related_name="appeals"
@@ -64,7 +65,7 @@ class Candidate(models.Model):
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Awaiting outcome")
         HIRED = "hired", _("Hired")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("candidate outcome", "Rejected")
         NO_SHOW = "no_show", _("Did not show up")
 
     call = models.ForeignKey("hiring.Call", on_delete=models.CASCADE, related_name="candidates")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sportello.accounts.models import Body
 
@@ -11,8 +12,8 @@ class StaffingRequest(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         CHANGES = "changes", _("Changes requested")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+        ACCEPTED = "accepted", pgettext_lazy("staffing request status", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("staffing request status", "Rejected")
 
     class Contract(models.TextChoices):
         FIXED = "fixed", _("Fixed term")

@@ -178,7 +178,7 @@ def do_decide_appeal(appeal: Appeal, accepted: bool, reason: str, corrected: dic
     if appeal.status != Appeal.Status.PENDING:
         raise ValidationError(_("This review request was already decided."))
     if not reason.strip():
-        raise ValidationError(_("Give the reason of the decision."))
+        raise ValidationError(_("Give the reason for the decision."))
     app = appeal.application
     with transaction.atomic():
         appeal.status = Appeal.Status.ACCEPTED if accepted else Appeal.Status.REJECTED

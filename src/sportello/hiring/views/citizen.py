@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,28 +21,33 @@ from sportello.hiring.services.receipts import receipt_filename, receipt_pdf
 
 
 def handle_application_form(request, call: Call, citizen, *, by, template_extra=None):
-    """Shared by the citizen's own form and the operator's assisted form."""
-    existing = Application.objects.filter(call=call, citizen=citizen).first()
-    submitting = request.POST.get("action") == "submit"
+    """Shared by the citizen's own form and the operator's assisted form.
+
+    A valid POST reads nothing it does not need: the submit path is the click-day hot path."""
     if request.method == "POST":
+        submitting = request.POST.get("action") == "submit"
         form = ApplicationForm(
             request.POST, request.FILES, call=call, citizen=citizen, submitting=submitting
         )
         if form.is_valid():
             try:
-                app = _save(form, call, citizen, submitting, by)
+                return _save(form, call, citizen, submitting, by)
             except ValidationError as exc:
                 form.add_error(None, exc)
-            else:
-                return app
+        existing = Application.objects.filter(call=call, citizen=citizen).first()
     else:
-        initial = ApplicationForm.initial_from(existing.data) if existing else {}
-        profile = getattr(citizen, "citizen", None)
-        if profile and profile.birth_date and "birth_date" not in initial:
-            initial["birth_date"] = profile.birth_date
-        form = ApplicationForm(initial=initial, call=call, citizen=citizen)
+        existing = Application.objects.filter(call=call, citizen=citizen).first()
+        form = ApplicationForm(initial=_initial(existing, citizen), call=call, citizen=citizen)
     context = {"call": call, "form": form, "existing": existing, "citizen": citizen}
     return render(request, "hiring/apply.html", {**context, **(template_extra or {})})
+
+
+def _initial(existing: Application | None, citizen) -> dict:
+    initial = ApplicationForm.initial_from(existing.data) if existing else {}
+    profile = getattr(citizen, "citizen", None)
+    if profile and profile.birth_date and "birth_date" not in initial:
+        initial["birth_date"] = profile.birth_date
+    return initial
 
 
 def _save(form: ApplicationForm, call: Call, citizen, submitting: bool, by) -> Application:
@@ -76,7 +82,8 @@ def apply(request, pk: int):
             messages.success(request, _("Your application is submitted. Keep the receipt."))
         else:
             messages.success(request, _("Your draft is saved. Submit it before the window closes."))
-        return redirect("hiring:application", result.pk)
+        # 303: the browser GETs the receipt page, and reloading it never posts the form again.
+        return HttpResponseRedirect(reverse("hiring:application", args=[result.pk]), status=303)
     return result
 
 

@@ -10,7 +10,7 @@ from sportello.accounts.decorators import staff_required
 from sportello.accounts.roles import Role, office_ids_for
 from sportello.audit.log import record
 from sportello.hiring import access
-from sportello.hiring.forms import CallForm, DecisionForm, RuleSetDeriveForm
+from sportello.hiring.forms import CallForm, CallTextsForm, DecisionForm, RuleSetDeriveForm
 from sportello.hiring.models import Appeal, Call, RuleSetVersion, StaffingRequest
 from sportello.hiring.services import calls as call_services
 from sportello.hiring.services import candidates as candidate_services
@@ -58,8 +58,7 @@ def request_decide(request, pk: int):
 def call_edit(request, pk: int | None = None):
     call = access.call_for_staff(request, pk, Role.MANAGER) if pk else None
     if call and call.phase != Call.Phase.DRAFT:
-        messages.error(request, _("A published call cannot be edited."))
-        return redirect("hiring:office_call", call.pk)
+        return _edit_published(request, call)
     ids = office_ids_for(request.user, Role.MANAGER)
     form = CallForm(request.POST or None, instance=call, office_ids=ids)
     if request.method == "POST" and form.is_valid():
@@ -73,6 +72,17 @@ def call_edit(request, pk: int | None = None):
         messages.success(request, _("The call is saved as a draft."))
         return redirect("hiring:office_call", new.pk)
     return render(request, "hiring/office/call_form.html", {"form": form, "call": call})
+
+
+def _edit_published(request, call: Call):
+    """Only the texts of a published call can be corrected; the rest is locked."""
+    form = CallTextsForm(request.POST or None, instance=call)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        record("hiring.call_texts_saved", actor=request.user, obj=call)
+        messages.success(request, _("The title and description are saved."))
+        return redirect("hiring:office_call", call.pk)
+    return render(request, "hiring/office/call_texts_form.html", {"form": form, "call": call})
 
 
 @staff_required(*OFFICE)

@@ -91,6 +91,47 @@ class Acd(Machine):
         self._schedule_call_timers(call, now)
         return out
 
+    def call_directed(
+        self, now: float, call_id: CallId, queue_id: QueueId, agent_id: AgentId,
+        *, enqueued_at: float | None = None,
+    ) -> list[Command]:  # fmt: skip
+        """A call transferred to one named agent, who must be available. If that agent rejects
+        it or does not answer, the call waits in ``queue_id`` at its place (``enqueued_at``)."""
+        if call_id in self._calls:
+            raise AcdStateError(f"call {call_id!r} is already in the ACD")
+        agent = self._agent(agent_id)
+        if agent.state is not _AVAILABLE:
+            raise AcdStateError(f"agent {agent_id!r} is {agent.state}: cannot take a transfer")
+        queue = self._queue(queue_id)
+        if enqueued_at is not None and enqueued_at > now:
+            raise AcdStateError(f"call {call_id!r}: enqueued_at {enqueued_at} is after now {now}")
+        out = self._out = []
+        self._seq += 1
+        since = now if enqueued_at is None else enqueued_at
+        call = self._calls[call_id] = Call(call_id, queue, 0, since, self._seq, False)
+        self._offer(call, agent, now)
+        return out
+
+    def call_taken(
+        self, now: float, call_id: CallId, queue_id: QueueId, agent_id: AgentId
+    ) -> list[Command]:
+        """An attended transfer completed: ``agent_id`` (available, or paused while it was
+        consulted) has the call at once, without ringing."""
+        if call_id in self._calls:
+            raise AcdStateError(f"call {call_id!r} is already in the ACD")
+        agent = self._agent(agent_id)
+        if agent.state is not _AVAILABLE and agent.state is not AgentState.PAUSED:
+            raise AcdStateError(f"agent {agent_id!r} is {agent.state}: cannot take a transfer")
+        queue = self._queue(queue_id)
+        out = self._out = []
+        self._leave_pools(agent)
+        self._seq += 1
+        call = self._calls[call_id] = Call(call_id, queue, 0, now, self._seq, False)
+        call.state, call.agent, call.answered_at = CONNECTED, agent, now
+        agent.call, agent.after_call, agent.misses = call, None, 0
+        self._set_state(agent, AgentState.ON_CALL, "transfer")
+        return out
+
     def callback_requested(self, now: float, call_id: CallId) -> list[Command]:
         """The caller hangs up but keeps their place: the call stays as a callback."""
         call = self._call(call_id)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from sportello.switchboard.acd import AcdStateError
-from sportello.switchboard.engine import outbound, records, sdp
+from sportello.switchboard.engine import browser_dial, outbound, records, sdp
 from sportello.switchboard.engine.bridge import Bridge
 from sportello.switchboard.engine.media.legs import rtp_leg
 from sportello.switchboard.engine.media.ng import MediaError
@@ -134,14 +134,21 @@ async def talk(call: InboundCall) -> bool:
 
 async def dial_out(engine: Engine, agent_id: int, number: str, service_number: str) -> Call | None:
     """Ring the agent, then call ``number`` through the trunk presenting ``service_number``."""
-    target = engine.agent_target(agent_id)
+    browser = engine.browsers.handles(agent_id)
+    target = None if browser else engine.agent_target(agent_id)
     service = engine.config.number(service_number)
     trunk = next((t for t in engine.config.trunks if service and t.id == service.trunk_id), None)
-    if target is None or trunk is None:
+    if (target is None and not browser) or trunk is None:
         return None
     bridge = Bridge(engine, service.number)
     try:
-        if await bridge.ring_agent(target, OUTBOUND_RING_SECONDS) != "answered":
+        if browser:
+            rung = await browser_dial.ring(engine.browsers, bridge, agent_id, number,
+                                           OUTBOUND_RING_SECONDS)  # fmt: skip
+        else:
+            rung = await bridge.ring_agent(target, OUTBOUND_RING_SECONDS)
+        if rung != "answered":
+            await bridge.finish()
             return None
         record = await records.call_started(
             sip_call_id=bridge.id, direction=Call.Direction.OUTBOUND, trunk_id=trunk.id,
@@ -157,8 +164,8 @@ async def dial_out(engine: Engine, agent_id: int, number: str, service_number: s
 
 async def _outbound_call(bridge: Bridge, record: Call, trunk, number: str) -> None:
     try:
-        uri, target = outbound.trunk_destination(trunk, number)
-        answered = await bridge.dial_far(uri, target, OUTBOUND_RING_SECONDS) == "answered"
+        far = outbound.trunk_destination(trunk, number)
+        answered = await bridge.dial_far(far, OUTBOUND_RING_SECONDS) == "answered"
         if answered:
             await records.update(record, answered_at=timezone.now())
             await bridge.talk()

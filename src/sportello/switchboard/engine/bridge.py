@@ -11,10 +11,10 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from sportello.switchboard.engine import outbound, sdp
-from sportello.switchboard.engine.media.legs import rtp_leg
+from sportello.switchboard.engine import mobile, outbound, sdp
+from sportello.switchboard.engine.media.legs import rtp_leg, webrtc_leg
 from sportello.switchboard.engine.media.ng import MediaError
-from sportello.switchboard.engine.sip import SipUri, Target, new_call_id, new_tag
+from sportello.switchboard.engine.sip import new_call_id, new_tag
 from sportello.switchboard.models import Call
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ class Bridge:
         self.hung_up = asyncio.Event()
         self.end_reason = Call.EndReason.AGENT_HANGUP
         self.agent_sdp_sent = ""
+        self.browser_sdp = ""  # a browser agent's WebRTC answer (see browser_dial), else ""
+        self.language = "it"  # of the prompts the agent may hear
 
     async def ring_agent(self, target: AgentTarget, ring_seconds: float) -> str:
         """'answered', 'rejected' or 'no_answer'."""
@@ -43,19 +45,27 @@ class Bridge:
         leg = await outbound.dial(
             self.engine, target.uri, target.target, sdp=offer, ring_seconds=ring_seconds,
             from_addr=outbound.caller_id(self.engine, self.presented_number),
+            credentials=target.credentials,
         )  # fmt: skip
         if isinstance(leg, str):
             return leg
         self.agent, self.agent_sdp_sent = leg, offer
         self.engine.register_dialog(leg.dialog.id, self)
         self.far_offer = await ng.answer(self.id, self.far_tag, self.agent_tag, leg.sdp, rtp_leg())
+        if target.via_trunk:  # a mobile: the agent confirms with a key, or it counts as no answer
+            confirmation = mobile.MobileLeg(self.id, self.agent_tag, leg.dialog, self.language)
+            if not await mobile.confirmed(self.engine, self.node, confirmation, self.hung_up):
+                await outbound.hang_up(self.engine, leg)
+                self.agent = None
+                return "no_answer"
         return "answered"
 
-    async def dial_far(self, uri: SipUri, target: Target, ring_seconds: float) -> str:
+    async def dial_far(self, far: outbound.Destination, ring_seconds: float) -> str:
         """Call the far party with the agent already on the line; 'answered' or why not."""
         leg = await outbound.dial(
-            self.engine, uri, target, sdp=self.far_offer, ring_seconds=ring_seconds,
+            self.engine, far.uri, far.target, sdp=self.far_offer, ring_seconds=ring_seconds,
             from_addr=outbound.caller_id(self.engine, self.presented_number), stop=self.hung_up,
+            credentials=far.credentials,
         )  # fmt: skip
         if isinstance(leg, str):
             return leg
@@ -66,6 +76,13 @@ class Bridge:
 
     async def _connect_far(self, leg: outbound.Leg) -> None:
         ng = self.node.client
+        if self.browser_sdp:  # the browser keeps its ICE/DTLS session: nothing to re-offer it
+            await ng.offer(self.id, self.far_tag, leg.sdp, webrtc_leg())
+            far_sdp = await ng.answer(self.id, self.far_tag, self.agent_tag, self.browser_sdp,
+                                      rtp_leg())  # fmt: skip
+            if sdp.media_address(far_sdp) != sdp.media_address(self.far_offer):
+                await outbound.reinvite(self.engine, leg, far_sdp)
+            return
         agent_sdp = await ng.offer(self.id, self.far_tag, leg.sdp, rtp_leg())
         far_sdp = await ng.answer(self.id, self.far_tag, self.agent_tag, self.agent.sdp, rtp_leg())
         if sdp.media_address(agent_sdp) != sdp.media_address(self.agent_sdp_sent):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from sportello.switchboard.engine import sdp
+from sportello.switchboard.engine import browser_dial, browser_transfer, sdp
 from sportello.switchboard.engine.media.legs import rtp_leg, webrtc_leg
 from sportello.switchboard.engine.media.ng import MediaError
 from sportello.switchboard.models import Call
@@ -34,6 +34,12 @@ DEVICE = "browser"
 
 def agent_group(agent_id: int) -> str:
     return f"agent.{agent_id}"
+
+
+def call_key(call: Any) -> str:
+    """How the desktop names a call: its record's id, or the bridge id of an agent's own call."""
+    record = getattr(call, "record", None)
+    return str(record.id) if record is not None else call.id
 
 
 async def send_command(kind: str, **data: Any) -> None:
@@ -146,7 +152,7 @@ class BrowserAgents:
         await call.hung_up.wait()
         if self.active.get(agent_id) is call:
             del self.active[agent_id]
-        await self.send(agent_id, "agent.hangup", call=str(call.record.id),
+        await self.send(agent_id, "agent.hangup", call=call_key(call),
                         reason=str(call.end_reason))  # fmt: skip
 
     # -- commands from the web side ------------------------------------------------------
@@ -175,6 +181,12 @@ class BrowserAgents:
             self._reply(agent_id, message)
         elif kind == "hangup":
             self._hangup(agent_id, message.get("call"))
+        elif kind in browser_transfer.COMMANDS:
+            self.engine._spawn(browser_transfer.handle(self, agent_id, message))
+        elif kind == "dial":
+            self.engine._spawn(browser_dial.dial(self, agent_id, str(message.get("number", ""))))
+        elif kind == "skills":
+            self.engine._spawn(self.engine.refresh_agent_skills(agent_id))
         elif kind in ("hold", "unhold") and hasattr(self.engine, kind):
             call = self._active(agent_id, message.get("call"))
             if call is not None:
@@ -182,7 +194,7 @@ class BrowserAgents:
 
     def _reply(self, agent_id: int, message: dict) -> None:
         ringing = self.ringing.get(agent_id)
-        if ringing is None or str(ringing.call.record.id) != message.get("call"):
+        if ringing is None or call_key(ringing.call) != message.get("call"):
             return
         if not ringing.reply.done():
             kind = "answer" if message["type"] == "answer" else "rejected"
@@ -190,7 +202,7 @@ class BrowserAgents:
 
     def _active(self, agent_id: int, record_id: Any) -> InboundCall | None:
         call = self.active.get(agent_id)
-        if call is None or str(call.record.id) != record_id:
+        if call is None or call_key(call) != record_id:
             return None
         return call
 
@@ -210,7 +222,7 @@ class BrowserAgents:
         state = str(self.engine.acd.agent_state(agent_id))
         extra: dict[str, Any] = {}
         if (call := self.active.get(agent_id)) is not None:
-            extra["call"] = str(call.record.id)
+            extra["call"] = call_key(call)
         self.engine._spawn(self.send(agent_id, "agent.state", state=state, reason="", **extra))
 
     def _disconnected(self, agent_id: int) -> None:

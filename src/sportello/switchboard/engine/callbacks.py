@@ -3,17 +3,22 @@
 When the ACD offers the callback (``OfferCall.callback``) the engine rings the agent, then calls
 the citizen through the trunk and bridges them. A citizen who does not answer is tried again
 after a delay, up to a limit; the outcome goes on the ``CallbackRequest``.
+
+Waiting requests live in the database, so a restarted engine queues them again at their
+original place (``restore``); those too old or out of attempts are closed as failed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import logging
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from sportello.switchboard import ivr
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 KEY = "1"
 CITIZEN_RING_SECONDS = 30.0
+DEFAULT_EXPIRY_SECONDS = 24 * 3600.0
 
 
 @dataclass
@@ -45,11 +51,48 @@ class Pending:
 
 
 class CallbackDesk:
-    def __init__(self, engine: Engine, *, attempts: int = 3, retry_seconds: float = 60.0) -> None:
+    def __init__(
+        self, engine: Engine, *, attempts: int = 3, retry_seconds: float = 60.0,
+        expiry_seconds: float = DEFAULT_EXPIRY_SECONDS,
+    ) -> None:  # fmt: skip
         self.engine = engine
         self.attempts = attempts
         self.retry_seconds = retry_seconds
+        self.expiry = datetime.timedelta(seconds=expiry_seconds)
         self.pending: dict[str, Pending] = {}
+
+    # -- after a restart -------------------------------------------------------------------
+
+    async def restore(self) -> int:
+        """Queue again the requests a previous run left waiting; how many were queued."""
+        restored = 0
+        for row in await sync_to_async(_waiting_requests)():
+            reason = self._cannot_restore(row)
+            if reason:
+                await records.update(row, status=CallbackRequest.Status.FAILED, outcome=reason,
+                                     completed_at=timezone.now())  # fmt: skip
+                continue
+            waited = max(0.0, (timezone.now() - row.queued_since).total_seconds())
+            pending = Pending(
+                row, row.queue_id, row.call.trunk_id, row.number, row.call.called_number,
+                row.call.language, time.monotonic() - waited,
+            )  # fmt: skip
+            self.pending[row.call.sip_call_id] = pending
+            self._arrive(row.call.sip_call_id, pending)
+            restored += 1
+        return restored
+
+    def _cannot_restore(self, row: CallbackRequest) -> str:
+        if timezone.now() - row.requested_at > self.expiry:
+            return "expired"
+        if row.attempts >= self.attempts:
+            return "not_reached"
+        config = self.engine.config
+        if row.queue_id not in config.queues_by_id:
+            return "no_queue"
+        if not any(t.id == row.call.trunk_id for t in config.trunks):
+            return "no_trunk"
+        return ""
 
     # -- the request, from a caller waiting in queue ---------------------------------------
 
@@ -102,13 +145,14 @@ class CallbackDesk:
     async def offer(self, command: OfferCall) -> None:
         engine, acd_id = self.engine, command.call
         pending = self.pending.get(acd_id)
-        target = engine.agent_target(command.agent)
+        target = pending and engine.agent_target(command.agent, pending.trunk_id)
         if pending is None or target is None:
             with contextlib.suppress(AcdStateError):
                 engine._run(engine.acd.ring_no_answer(time.monotonic(), acd_id))
             return
         queue = engine.config.queues_by_id[command.queue]
         bridge = Bridge(engine, pending.presented_number)
+        bridge.language = pending.language or "it"
         try:
             await self._ring_and_dial(bridge, pending, command, float(queue.ring_seconds))
         finally:
@@ -118,7 +162,8 @@ class CallbackDesk:
     async def _ring_and_dial(self, bridge: Bridge, pending: Pending, command: OfferCall,
                              ring_seconds: float) -> None:  # fmt: skip
         engine, acd_id = self.engine, command.call
-        result = await bridge.ring_agent(engine.agent_target(command.agent), ring_seconds)
+        target = engine.agent_target(command.agent, pending.trunk_id)
+        result = await bridge.ring_agent(target, ring_seconds)
         if result != "answered":
             with contextlib.suppress(AcdStateError):
                 miss = (
@@ -136,8 +181,8 @@ class CallbackDesk:
             agent_id=command.agent, language=pending.language,
         )  # fmt: skip
         trunk = next(t for t in engine.config.trunks if t.id == pending.trunk_id)
-        uri, target = outbound.trunk_destination(trunk, pending.number)
-        answered = await bridge.dial_far(uri, target, CITIZEN_RING_SECONDS) == "answered"
+        far = outbound.trunk_destination(trunk, pending.number)
+        answered = await bridge.dial_far(far, CITIZEN_RING_SECONDS) == "answered"
         if answered:
             await records.update(record, answered_at=timezone.now())
             await records.update(
@@ -169,6 +214,11 @@ class CallbackDesk:
         await asyncio.sleep(self.retry_seconds)
         if self.pending.get(acd_id) is pending:
             self._arrive(acd_id, pending)
+
+
+def _waiting_requests() -> list[CallbackRequest]:
+    waiting = CallbackRequest.objects.filter(status=CallbackRequest.Status.WAITING)
+    return list(waiting.select_related("call").order_by("queued_since", "id"))
 
 
 async def _confirm(call: InboundCall) -> None:

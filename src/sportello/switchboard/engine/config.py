@@ -163,7 +163,7 @@ def load() -> EngineConfig:
         config.queues[(info.skill, info.language)] = info
         config.queues_by_id[info.id] = info
     skills: dict[int, dict[str, int]] = {}
-    for s in AgentSkill.objects.select_related("skill"):
+    for s in AgentSkill.objects.filter(serving=True).select_related("skill"):
         skills.setdefault(s.agent_id, {})[s.skill.code] = s.level
     for a in Agent.objects.all():
         info = AgentInfo(
@@ -186,3 +186,9 @@ def load() -> EngineConfig:
         .values_list("date", flat=True)
     )  # fmt: skip
     return config
+
+
+def serving_skills(agent_id: int) -> dict[str, int]:
+    """The skills an agent answers today (skill code -> level), read afresh."""
+    rows = AgentSkill.objects.filter(agent_id=agent_id, serving=True)
+    return dict(rows.values_list("skill__code", "level"))

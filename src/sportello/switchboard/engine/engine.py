@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from sportello.switchboard.acd import (
     OfferCall,
     PlayPosition,
 )
-from sportello.switchboard.engine import agent_ops, records
+from sportello.switchboard.engine import agent_ops, mobile, records, transfer
 from sportello.switchboard.engine import config as engine_config
 from sportello.switchboard.engine.browser import BrowserAgents
 from sportello.switchboard.engine.callbacks import CallbackDesk
@@ -54,6 +55,8 @@ log = logging.getLogger(__name__)
 class AgentTarget:
     target: Target
     uri: SipUri
+    via_trunk: bool = False  # a mobile: it is shown the service number, not the citizen's
+    credentials: tuple[str, str] | None = None  # the trunk's, for a challenge
 
 
 @dataclass
@@ -68,6 +71,7 @@ class EngineSettings:
     recording_dir: Path | None = None  # rtpengine's --recording-dir, on this host
     callback_attempts: int = 3
     callback_retry_seconds: float = 60.0
+    callback_expiry_seconds: float = 24 * 3600.0  # older waiting callbacks are not restored
 
 
 class Engine:
@@ -84,11 +88,13 @@ class Engine:
         self.registrar = Registrar(self._ha1_for, self._on_registration)
         self.browsers = BrowserAgents(self)
         self.callbacks = CallbackDesk(
-            self, attempts=settings.callback_attempts, retry_seconds=settings.callback_retry_seconds
-        )
+            self, attempts=settings.callback_attempts, retry_seconds=settings.callback_retry_seconds,
+            expiry_seconds=settings.callback_expiry_seconds,
+        )  # fmt: skip
         self.acd = Acd(settings=AcdSettings(ring_timeout=None, max_misses=3))
         self.calls: dict[str, InboundCall] = {}
         self.dialogs: dict[tuple, InboundCall] = {}
+        self.confirmations: dict[tuple[str, str], mobile.Confirmation] = {}  # (call, mobile tag)
         self._offers: dict[str, asyncio.Task] = {}
         self._tasks: set[asyncio.Task] = set()
         self._wake = asyncio.Event()
@@ -114,6 +120,8 @@ class Engine:
         self._spawn(self._acd_timers())
         self._spawn(self._housekeeping())
         self._spawn(self.browsers.run())
+        if restored := await self.callbacks.restore():
+            log.info("queued again %s callbacks waiting from a previous run", restored)
         log.info("switchboard engine listening on %s:%s", *self.endpoint.local_address("udp"))
 
     async def stop(self) -> None:
@@ -154,8 +162,9 @@ class Engine:
         self.dialogs[dialog_id] = call
 
     def build_agent_invite(self, agent, target: AgentTarget, sdp_offer: str, record: Call):
+        shown = record.called_number if target.via_trunk else record.caller_number
         return build_invite(
-            target.uri, from_addr=caller_id(self, record.caller_number),
+            target.uri, from_addr=caller_id(self, shown),
             to_addr=Address(target.uri), contact=self.contact(), sdp=sdp_offer.encode(),
             headers=[("X-Sportello-Call", str(record.id))],
         )  # fmt: skip
@@ -217,6 +226,8 @@ class Engine:
             incoming.respond(488, "Not Acceptable Here")
 
     def _on_rtp_digit(self, event) -> None:
+        if mobile.route_digit(self, event):
+            return
         call = self.calls.get(event.call_id)
         if call is not None:
             call.on_digit(event.digit)
@@ -238,6 +249,15 @@ class Engine:
         except AcdStateError:
             return
         self._run(commands)
+
+    async def refresh_agent_skills(self, agent_id: int) -> None:
+        """The agent chose today's services: their next login routes by the new skills."""
+        agent = self.config.agents_by_id.get(agent_id)
+        if agent is None:
+            return
+        skills = await sync_to_async(engine_config.serving_skills)(agent_id)
+        fresh = dataclasses.replace(agent, skills=skills)
+        self.config.agents_by_id[agent_id] = self.config.agents[agent.sip_username] = fresh
 
     def set_agent_state(self, agent_id: int, state: str, reason: str = "") -> None:
         """Change an agent's state on request (web UI, desktop); invalid changes are ignored."""
@@ -261,7 +281,15 @@ class Engine:
             return
         self._run(commands)
 
-    def agent_target(self, agent_id: int) -> AgentTarget | None:
+    def agent_target(self, agent_id: int, trunk_id: int | None = None) -> AgentTarget | None:
+        agent = self.config.agents_by_id.get(agent_id)
+        if mobile.answers_on_mobile(agent):
+            found = mobile.destination(self.config, agent, trunk_id)
+            if found is None:
+                return None
+            return AgentTarget(
+                found.target, found.uri, via_trunk=True, credentials=found.credentials
+            )
         binding = self.registrar.lookup(agent_id)
         if binding is None:
             return None
@@ -277,10 +305,32 @@ class Engine:
         call = agent_ops.find(self, call_id)
         return call is not None and await agent_ops.unhold(call)
 
-    async def transfer(self, call_id: str, *, queue_id: int) -> bool:
-        """Blind transfer: the caller goes back to waiting in ``queue_id`` at their place."""
-        call = agent_ops.find(self, call_id)
-        return call is not None and await agent_ops.transfer_to_queue(call, queue_id)
+    async def transfer(self, call_id: str, *, queue_id=None, agent_id=None, number="") -> bool:
+        """Blind transfer to a queue (the caller keeps their place), an agent or a number
+        (engine/transfer.py); False if refused, nothing changed then."""
+        target = transfer.Target.of(agent_id, queue_id, number)
+        with contextlib.suppress(transfer.TransferError):
+            return bool(await transfer.blind(self, call_id, target))
+        return False
+
+    async def consult(self, call_id: str, *, queue_id=None, agent_id=None, number="") -> bool:
+        """Attended transfer, first step: hold the caller and call the target."""
+        target = transfer.Target.of(agent_id, queue_id, number)
+        with contextlib.suppress(transfer.TransferError):
+            return bool(await transfer.consult(self, call_id, target))
+        return False
+
+    async def complete_transfer(self, call_id: str) -> bool:
+        with contextlib.suppress(transfer.TransferError):
+            await transfer.complete(self, call_id)
+            return True
+        return False
+
+    async def cancel_transfer(self, call_id: str) -> bool:
+        with contextlib.suppress(transfer.TransferError):
+            await transfer.cancel(self, call_id)
+            return True
+        return False
 
     async def dial_out(self, agent_id: int, number: str, service_number: str) -> Call | None:
         """The agent's phone rings first; then ``number`` is called showing ``service_number``."""
@@ -315,7 +365,8 @@ class Engine:
             return
         call = self.calls.get(command.call)
         browser = self.browsers.handles(command.agent)
-        target = None if browser else self.agent_target(command.agent)
+        trunk_id = call.trunk.id if call is not None else None
+        target = None if browser else self.agent_target(command.agent, trunk_id)
         if call is None:
             return
         if target is None and not browser:

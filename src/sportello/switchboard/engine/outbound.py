@@ -2,6 +2,9 @@
 
 A leg is an INVITE carrying an SDP offer from rtpengine; once answered it is a dialog the engine
 routes in-dialog requests (BYE) to, through ``Engine.dialogs``.
+
+Every INVITE the engine sends, through the trunk or to an agent's phone, goes out through
+``send_invite``: a carrier that challenges it (401/407) gets the trunk's credentials.
 """
 
 from __future__ import annotations
@@ -9,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sportello.switchboard.engine.sip import (
     Address,
     Dialog,
+    SipRequest,
     SipResponse,
     SipUri,
     Target,
@@ -34,9 +38,38 @@ class Leg:
     sdp: str  # the far end's SDP answer
 
 
-def trunk_destination(trunk: TrunkInfo, number: str) -> tuple[SipUri, Target]:
+Credentials = tuple[str, str]  # (user name, password)
+
+
+class Destination(NamedTuple):
+    uri: SipUri
+    target: Target
+    credentials: Credentials | None = None  # for a challenge from the far end
+
+
+def trunk_destination(trunk: TrunkInfo, number: str) -> Destination:
     uri = SipUri(user=number.lstrip("+"), host=trunk.host, port=trunk.port)
-    return uri, Target(trunk.host, trunk.port, trunk.transport)
+    return Destination(
+        uri, Target(trunk.host, trunk.port, trunk.transport), trunk_credentials(trunk)
+    )
+
+
+def trunk_credentials(trunk: TrunkInfo) -> Credentials | None:
+    return (trunk.username, trunk.password) if trunk.username else None
+
+
+async def send_invite(
+    engine: Engine, invite: SipRequest, target: Target, *,
+    credentials: Credentials | None = None, on_provisional=None,
+) -> SipResponse:  # fmt: skip
+    """The INVITE's final response, after answering one 401/407 with ``credentials``.
+
+    The transaction layer ACKs the challenge; the retry is the same call with CSeq + 1, so
+    ``Dialog.for_uac(invite, response)`` and ``endpoint.cancel(invite)`` still work on ``invite``.
+    """
+    return await engine.endpoint.request(
+        invite, target, on_provisional=on_provisional, credentials=credentials
+    )
 
 
 def caller_id(engine: Engine, number: str) -> Address:
@@ -47,13 +80,14 @@ def caller_id(engine: Engine, number: str) -> Address:
 async def dial(
     engine: Engine, uri: SipUri, target: Target, *, from_addr: Address, sdp: str,
     ring_seconds: float, call_id: str | None = None, stop: asyncio.Event | None = None,
+    credentials: Credentials | None = None,
 ) -> Leg | str:  # fmt: skip
     """INVITE and wait for an answer; the answered leg, or 'rejected' / 'no_answer' / 'stopped'."""
     invite = build_invite(
         uri, from_addr=from_addr, to_addr=Address(uri), contact=engine.contact(),
         sdp=sdp.encode(), call_id=call_id or new_call_id(),
     )  # fmt: skip
-    request = asyncio.ensure_future(engine.endpoint.request(invite, target))
+    request = asyncio.ensure_future(send_invite(engine, invite, target, credentials=credentials))
     stopped = asyncio.ensure_future((stop or asyncio.Event()).wait())
     done, _ = await asyncio.wait(
         {request, stopped}, timeout=ring_seconds, return_when=asyncio.FIRST_COMPLETED

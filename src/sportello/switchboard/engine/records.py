@@ -15,6 +15,7 @@ from sportello.switchboard.models import (
     AgentStateChange,
     Call,
     CallbackRequest,
+    CallTransfer,
     QueueEntry,
     Recording,
     Voicemail,
@@ -117,3 +118,22 @@ async def call_event(kind: str, call: Call | None) -> None:
     """A change of a live call that has no row of its own (hold, resume)."""
     if call is not None:
         await events.send(kind, call=str(call.id))
+
+
+async def transfer_requested(call: Call, **fields) -> CallTransfer:
+    row = await sync_to_async(CallTransfer.objects.create)(
+        call=call, requested_at=timezone.now(), **fields
+    )
+    await events.send("call.transfer", call=str(call.id), transfer=row.id, transfer_kind=row.kind,
+                      target=row.target_type, by_agent=row.by_agent_id)  # fmt: skip
+    return row
+
+
+async def transfer_ended(row: CallTransfer, outcome: str, *, answered: bool = False) -> None:
+    now = timezone.now()
+    fields = {"ended_at": now, "outcome": outcome}
+    if answered and row.answered_at is None:
+        fields["answered_at"] = now
+    await sync_to_async(_save)(row, **fields)
+    await events.send("call.transfer_ended", call=str(row.call_id), transfer=row.id,
+                      outcome=outcome)  # fmt: skip

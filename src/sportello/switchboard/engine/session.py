@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING
 from sportello.switchboard import ivr
 from sportello.switchboard.engine import (
     agent_ops,
+    appointments,
     callbacks,
+    mobile,
+    outbound,
     recording,
     records,
     sdp,
@@ -148,6 +151,8 @@ class InboundCall:
                 return await self._queue(action.skill, action.language)
             elif isinstance(action, ivr.Hangup):
                 return Call.EndReason.AGENT_HANGUP if action.reason == "flow_end" else action.reason
+            elif isinstance(action, ivr.BookAppointment):
+                actions = self.ivr.booked(await appointments.book(self, action))
             elif isinstance(action, ivr.LeaveVoicemail):
                 return await voicemail.leave(
                     self, voicemail.queue_for(self, action.skill, action.language)
@@ -240,7 +245,8 @@ class InboundCall:
                 return await self._wait_outcome()
             return self.end_reason
         if outcome == "voicemail":
-            return await voicemail.leave(self, self.queue)
+            await voicemail.leave(self, self.queue)
+            return Call.EndReason.QUEUE_EXIT
         if outcome == "callback_offer" and await self.engine.callbacks.accept_exit_offer(self):
             return Call.EndReason.QUEUE_EXIT
         # Left the queue without an agent: tell the caller, then hang up.
@@ -251,26 +257,45 @@ class InboundCall:
             await self._play(ivr.Play(prompt, self.ivr.language), barge_in=False)
         return Call.EndReason.QUEUE_EXIT
 
-    async def position(self, position: int, estimated_wait: float | None) -> None:
-        """Tell a waiting caller where they are, then back to the music."""
-        from sportello.switchboard.engine.media.prompts_catalogue import queue_position_key
+    _announcing = False
 
-        if self.connected.is_set() or self.hung_up.is_set():
-            return
-        with contextlib.suppress(MediaError, Hangup):
-            await self.node.client.stop_media(self.id, self.caller_tag)
-            await self._play(
-                ivr.Play(queue_position_key(position), self.ivr.language), barge_in=False
-            )
-            if not self.outcome.done():
-                await self._start_music()
+    async def position(self, position: int, estimated_wait: float | None) -> None:
+        """Tell a waiting caller where they are and how long the wait may be, then music."""
+        from sportello.switchboard.engine.media.prompts_catalogue import (
+            estimated_wait_key,
+            queue_position_key,
+        )
+
+        if self.connected.is_set() or self.hung_up.is_set() or self._announcing:
+            return  # the previous announcement is still playing: skip this one
+        keys = [queue_position_key(position)]
+        if estimated_wait is not None:  # unknown while no agent serves the queue
+            keys.append(estimated_wait_key(estimated_wait))
+        self._announcing = True
+        try:
+            with contextlib.suppress(MediaError, Hangup):
+                await self.node.client.stop_media(self.id, self.caller_tag)
+                for key in keys:
+                    if self.outcome.done():  # an agent took the call meanwhile
+                        return
+                    await self._play(ivr.Play(key, self.ivr.language), barge_in=False)
+                if not self.outcome.done():
+                    await self._start_music()
+        finally:
+            self._announcing = False
 
     async def offer_to_agent(self, agent, target, ring_seconds: float) -> str:
         """Ring one agent's device; 'answered', 'rejected', 'no_answer' or 'gone'."""
         ng = self.node.client
         invite = self.engine.build_agent_invite(agent, target, self.agent_offer, self.record)
         request = asyncio.ensure_future(
-            self.engine.endpoint.request(invite, target.target, on_provisional=self._ringing)
+            outbound.send_invite(
+                self.engine,
+                invite,
+                target.target,
+                credentials=target.credentials,
+                on_provisional=self._ringing,
+            )
         )
         gone = asyncio.ensure_future(self.hung_up.wait())
         done, _ = await asyncio.wait({request, gone}, timeout=ring_seconds,
@@ -295,11 +320,19 @@ class InboundCall:
         self.engine.register_dialog(dialog.id, self)
         caller_sdp = await ng.answer(self.id, self.caller_tag, self.agent_tag,
                                      response.body.decode(), rtp_leg())  # fmt: skip
+        if target.via_trunk and not await self._mobile_confirmed(dialog):
+            with contextlib.suppress(MediaError):  # the caller may be gone, their media with them
+                await agent_ops._drop_agent(self)
+            return "gone" if self.hung_up.is_set() else "no_answer"
         with contextlib.suppress(MediaError):
             await ng.stop_media(self.id, self.caller_tag)
         if sdp.media_address(caller_sdp) != sdp.media_address(self.caller_sdp):
             await self._reinvite_caller(caller_sdp)
         return "answered"
+
+    async def _mobile_confirmed(self, dialog: Dialog) -> bool:
+        leg = mobile.MobileLeg(self.id, self.agent_tag, dialog, self.ivr.language, self.caller_tag)
+        return await mobile.confirmed(self.engine, self.node, leg, self.hung_up)
 
     async def _reinvite_caller(self, new_sdp: str) -> None:
         """rtpengine moved the caller-facing port: tell the caller where to send audio now."""

@@ -2,6 +2,7 @@ from sportello.switchboard.models.calls import (
     AgentStateChange,
     Call,
     CallbackRequest,
+    CallTransfer,
     QueueEntry,
     Recording,
     Voicemail,
@@ -21,6 +22,7 @@ from sportello.switchboard.models.config import (
     Trunk,
     WrapUpCode,
 )
+from sportello.switchboard.models.notes import CallNote
 from sportello.switchboard.models.reports import ReportSchedule
 
 __all__ = [
@@ -28,7 +30,9 @@ __all__ = [
     "AgentSkill",
     "AgentStateChange",
     "Call",
+    "CallNote",
     "CallbackRequest",
+    "CallTransfer",
     "Holiday",
     "IvrFlow",
     "IvrFlowVersion",

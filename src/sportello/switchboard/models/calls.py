@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sportello.switchboard.models.config import Agent, IvrFlowVersion, Queue, ServiceNumber, Trunk
 
@@ -20,7 +21,7 @@ class Call(models.Model):
         CLOSED = "closed", _("Outside opening hours")
         QUEUE_EXIT = "queue_exit", _("Left the queue (full or timed out)")
         TRANSFERRED = "transferred", _("Transferred out")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("call end reason", "Failed")
         ENGINE_RESTART = "engine_restart", _("Engine restarted during the call")
         REFUSED = "refused", _("Refused")
 
@@ -55,8 +56,8 @@ class Call(models.Model):
 
 class QueueEntry(models.Model):
     class Outcome(models.TextChoices):
-        ANSWERED = "answered", _("Answered")
-        ABANDONED = "abandoned", _("Abandoned")
+        ANSWERED = "answered", pgettext_lazy("queue outcome", "Answered")
+        ABANDONED = "abandoned", pgettext_lazy("queue outcome", "Abandoned")
         TIMED_OUT = "timed_out", _("Timed out")
         FULL = "full", _("Queue full")
         CALLBACK = "callback", _("Callback requested")
@@ -105,9 +106,9 @@ class AgentStateChange(models.Model):
 
 class CallbackRequest(models.Model):
     class Status(models.TextChoices):
-        WAITING = "waiting", _("Waiting")
+        WAITING = "waiting", pgettext_lazy("callback status", "Waiting")
         DIALLING = "dialling", _("Dialling")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("callback status", "Done")
         FAILED = "failed", _("Failed after retries")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="callbacks")
@@ -135,3 +136,38 @@ class Recording(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     delete_after = models.DateTimeField()
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+
+class CallTransfer(models.Model):
+    """An agent handing a call on: blind or after consulting the target first."""
+
+    class Kind(models.TextChoices):
+        BLIND = "blind", _("Blind")
+        ATTENDED = "attended", _("Attended")
+
+    class TargetType(models.TextChoices):
+        AGENT = "agent", _("Agent")
+        QUEUE = "queue", _("Queue")
+        NUMBER = "number", _("External number")
+
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled by the agent")
+        NO_ANSWER = "no_answer", _("Target did not answer")
+        FAILED = "failed", pgettext_lazy("transfer outcome", "Failed")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="transfers")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    target_type = models.CharField(max_length=10, choices=TargetType.choices)
+    target_agent = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers_received"
+    )
+    target_queue = models.ForeignKey(Queue, null=True, blank=True, on_delete=models.SET_NULL)
+    target_number = models.CharField(max_length=32, blank=True)
+    by_agent = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers_made"
+    )
+    requested_at = models.DateTimeField(db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True, help_text="the target answered")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)

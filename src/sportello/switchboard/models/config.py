@@ -1,6 +1,7 @@
 """What an administrator configures: trunks, numbers, IVR flows, queues, agents, prompts."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +117,12 @@ class Queue(models.Model):
         _("announce position every (s)"), default=45
     )
     service_level_seconds = models.PositiveIntegerField(_("service level target (s)"), default=20)
+    service_level_target = models.PositiveSmallIntegerField(
+        _("service level target (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Share of answered calls that should wait at most the target time."),
+    )
     wrap_up_seconds = models.PositiveIntegerField(_("wrap-up time (s)"), default=30)
     ring_seconds = models.PositiveIntegerField(_("ring an agent for (s)"), default=20)
     record_calls = models.BooleanField(_("record calls"), default=False)
@@ -146,6 +153,11 @@ class Agent(models.Model):
     max_missed = models.PositiveIntegerField(_("missed calls before pause"), default=3)
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     skills = models.ManyToManyField(Skill, through="AgentSkill")
+    chooses_queues = models.BooleanField(
+        _("chooses the services to answer each day"),
+        default=False,
+        help_text=_("On the desktop, before logging in, among the skills given here."),
+    )
 
     def __str__(self):
         return str(self.user)
@@ -155,6 +167,7 @@ class AgentSkill(models.Model):
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE)
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE)
     level = models.PositiveSmallIntegerField(_("level (1 = best)"), default=1)
+    serving = models.BooleanField(_("answering today"), default=True)
 
     class Meta:
         constraints = [

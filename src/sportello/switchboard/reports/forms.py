@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sportello.switchboard.models import Queue, ReportSchedule
 from sportello.switchboard.reports.filters import MAX_RANGE, Filters, GroupBy
@@ -23,7 +24,9 @@ class QueueChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ReportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("date range", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     end = forms.DateField(label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}))
     queues = QueueChoiceField(
         label=_("Queues"),

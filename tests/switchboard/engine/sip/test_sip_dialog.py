@@ -55,6 +55,16 @@ def test_uac_dialog_takes_ids_target_and_reversed_route_set_from_the_2xx():
     assert bye.headers.get("Via") is None  # the endpoint adds it when sending
 
 
+def test_uac_dialog_of_an_invite_retried_with_credentials_counts_from_the_retry():
+    request = invite()
+    retried = SipRequest(request.headers.copy(), request.body, request.method, request.uri)
+    retried.headers.set("CSeq", "11 INVITE")  # the 401/407 took CSeq 10
+    dialog = Dialog.for_uac(request, answered(retried))
+
+    assert dialog.ack(answered(retried)).cseq.seq == 11
+    assert dialog.bye().cseq.seq == 12
+
+
 def test_ack_for_2xx_reuses_the_invite_cseq_and_keeps_the_counter():
     request = invite()
     response = answered(request)

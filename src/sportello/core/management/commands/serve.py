@@ -4,6 +4,7 @@ The embedded default. In production run each part on its own (see docs/operation
 """
 
 import asyncio
+import logging
 import signal
 import sys
 
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from sportello.core import supervisor
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -50,6 +53,7 @@ class Command(BaseCommand):
                 ],
             )
         engine = await supervisor.start_switchboard() if switchboard else None
+        periodic = asyncio.create_task(_run_jobs_every(300)) if worker else None
 
         config = uvicorn.Config(
             settings.ASGI_APPLICATION.replace(".application", ":application"),
@@ -67,6 +71,29 @@ class Command(BaseCommand):
         self.stdout.write("Stopping…")
         server.should_exit = True
         await web
+        if periodic is not None:
+            periodic.cancel()
         if engine is not None:
             await engine.stop()
         await children.stop()
+
+
+async def _run_jobs_every(seconds: float) -> None:
+    """What cron does in production: hand due periodic jobs to the task worker."""
+    while True:
+        try:
+            await asyncio.to_thread(_enqueue_due_jobs)
+        except Exception:  # a database hiccup must not stop the next round
+            logger.exception("periodic jobs could not be enqueued")
+        await asyncio.sleep(seconds)
+
+
+def _enqueue_due_jobs() -> None:
+    from django.db import close_old_connections
+
+    from sportello.core import jobs
+
+    try:
+        jobs.enqueue_due()
+    finally:
+        close_old_connections()

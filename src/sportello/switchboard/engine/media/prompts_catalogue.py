@@ -110,6 +110,53 @@ PROMPTS: dict[str, dict[str, str]] = {
         "es": "Llamada entrante de la cola.",
         "en": "Incoming call from the queue.",
     },
+    "agent_confirm": {  # to an agent on a mobile, before the caller is put through
+        "it": "Chiamata dalla coda. Prema 1 per rispondere.",
+        "fr": "Appel de la file d'attente. Appuyez sur 1 pour répondre.",
+        "ca": "Trucada de la cua. Premeu 1 per respondre.",
+        "es": "Llamada de la cola. Pulse 1 para atenderla.",
+        "en": "A call from the queue. Press 1 to take it.",
+    },
+    "helpline_closed_menu": {  # the help-desk number outside opening hours
+        "it": "L'aiuto digitale è chiuso in questo momento. "
+        "Per prenotare un appuntamento in cui un facilitatore la richiamerà, prema 1. "
+        "Per lasciare un messaggio, prema 2.",
+        "fr": "L'aide numérique est fermée en ce moment. "
+        "Pour prendre un rendez-vous où un médiateur vous rappellera, appuyez sur 1. "
+        "Pour laisser un message, appuyez sur 2.",
+        "ca": "L'ajuda digital està tancada en aquest moment. "
+        "Per reservar una cita en què un mediador us trucarà, premeu 1. "
+        "Per deixar un missatge, premeu 2.",
+        "es": "La ayuda digital está cerrada en este momento. "
+        "Para reservar una cita en la que un mediador le llamará, pulse 1. "
+        "Para dejar un mensaje, pulse 2.",
+        "en": "The digital help desk is closed at the moment. "
+        "To book an appointment for a mediator to call you back, press 1. "
+        "To leave a message, press 2.",
+    },
+    "appointment_booked": {
+        "it": "Il suo appuntamento è prenotato: un facilitatore la richiamerà. "
+        "Riceverà un SMS con il giorno e l'ora.",
+        "fr": "Votre rendez-vous est réservé : un médiateur vous rappellera. "
+        "Vous recevrez un SMS avec le jour et l'heure.",
+        "ca": "La vostra cita està reservada: un mediador us trucarà. "
+        "Rebreu un SMS amb el dia i l'hora.",
+        "es": "Su cita está reservada: un mediador le llamará. "
+        "Recibirá un SMS con el día y la hora.",
+        "en": "Your call-back appointment is booked. "
+        "You will receive a text message with the day and time.",
+    },
+    "appointment_failed": {
+        "it": "Siamo spiacenti, non è stato possibile prenotare un appuntamento. "
+        "La preghiamo di richiamare negli orari di apertura.",
+        "fr": "Désolés, nous n'avons pas pu réserver de rendez-vous. "
+        "Merci de rappeler pendant les heures d'ouverture.",
+        "ca": "Ho sentim, no hem pogut reservar una cita. "
+        "Si us plau, torneu a trucar en horari d'atenció.",
+        "es": "Lo sentimos, no hemos podido reservar una cita. "
+        "Por favor, vuelva a llamar en horario de atención.",
+        "en": "Sorry, we could not book a call-back. Please call again during opening hours.",
+    },
 }
 
 MAX_QUEUE_POSITION = 20

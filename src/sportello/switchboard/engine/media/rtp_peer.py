@@ -91,9 +91,9 @@ class _PeerProtocol(asyncio.DatagramProtocol):
 class RtpPeer:
     """A UDP socket on loopback that speaks just enough RTP to prove media flows."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
-        self.address: Address = (host, 0)
+        self.address: Address = (host, port)
         self.received: list[RtpPacket] = []
         self.ssrc = secrets.randbits(32)
         self._seq = secrets.randbelow(2**15)
@@ -104,7 +104,7 @@ class RtpPeer:
     async def __aenter__(self) -> RtpPeer:
         loop = asyncio.get_running_loop()
         self._transport, _ = await loop.create_datagram_endpoint(
-            lambda: _PeerProtocol(self), local_addr=(self.host, 0)
+            lambda: _PeerProtocol(self), local_addr=self.address
         )
         self.address = self._transport.get_extra_info("sockname")[:2]
         return self

@@ -52,7 +52,8 @@ class Dialog:
             remote_address=Address(callee.uri, callee.display_name),
             remote_target=contacts[0].uri if contacts else request.uri,
             route_set=list(reversed(response.record_routes)),
-            local_cseq=request.cseq.seq,
+            # an INVITE retried with credentials was answered with a higher CSeq
+            local_cseq=max(request.cseq.seq, response.cseq.seq),
             local_contact=next(iter(request.contacts), None),
         )
 

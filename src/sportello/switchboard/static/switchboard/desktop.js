@@ -11,6 +11,7 @@
   let stream = null;
   let stateSince = Date.now();
   let statsTimer = null;
+  let fresh = false;      // the first state after a (re)connect tells which call the engine has
 
   function announce(text) {
     $("announcer").textContent = "";
@@ -24,7 +25,7 @@
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     ws = new WebSocket(scheme + "://" + location.host + "/ws/agent/");
-    ws.onopen = () => { retry = 1000; $("connection").textContent = T.connected; };
+    ws.onopen = () => { retry = 1000; fresh = true; $("connection").textContent = T.connected; };
     ws.onmessage = (event) => handle(JSON.parse(event.data));
     ws.onclose = () => {
       // The call's audio does not go through this socket: it survives a reconnect.
@@ -35,10 +36,19 @@
   }
 
   function handle(message) {
-    if (message.type === "agent.state") showState(message.state, message.reason);
+    document.dispatchEvent(new CustomEvent("desktop:message", { detail: message }));
+    if (message.type === "agent.state") { recover(message); showState(message.state, message.reason); }
     else if (message.type === "agent.offer") ring(message);
     else if (message.type === "agent.cancel") cancelled(message);
     else if (message.type === "agent.hangup") ended(message);
+  }
+
+  // What ended or stopped ringing while the socket was down is closed here.
+  function recover(message) {
+    if (!fresh) return;
+    fresh = false;
+    if (offer && pc && message.call !== offer.call) ended({ call: offer.call });
+    else if (offer && !pc && message.state !== "ringing") cancelled({ call: offer.call });
   }
 
   function showState(state, reason) {
@@ -67,6 +77,7 @@
     announce(fmt(T.incoming, { caller: message.caller, queue: message.queue, waited: message.waited }));
     $("ring-tone").play().catch(() => {});
     $("answer").focus();
+    if (message.outbound) answer();  // the agent's own click-to-dial call
   }
 
   function stopRing() { $("ring-tone").pause(); $("ring-tone").currentTime = 0; }
@@ -95,13 +106,14 @@
     stopRing();
     show(["answer", "reject"], false);
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      const mic = localStorage.getItem("sportello.microphone");  // chosen in devices.js
+      stream = await navigator.mediaDevices.getUserMedia({ audio: mic ? { deviceId: mic } : true });
     } catch (error) {
       announce(T.noMicrophone);
       send({ type: "reject", call: offer.call });
       return;
     }
-    pc = new RTCPeerConnection({ iceServers: [] });
+    pc = new RTCPeerConnection({ iceServers: JSON.parse($("ice-servers").textContent) });
     window.sportelloPeer = pc;
     pc.ontrack = (event) => { $("remote-audio").srcObject = event.streams[0] || new MediaStream([event.track]); };
     stream.getTracks().forEach((track) => pc.addTrack(track, stream));
@@ -143,7 +155,8 @@
       option.hidden = String(offer.queue_id) !== option.dataset.queue;
     });
     const first = Array.from($("wrap-code").options).find((o) => !o.hidden);
-    if (first) $("wrap-code").value = first.value;
+    $("wrap-code").value = first ? first.value : "";
+    $("wrap-code").required = Boolean(first);  // an agent's own outbound call has no queue
     offer = null;
     announce(T.ended);
     $("wrap-code").focus();
@@ -167,7 +180,8 @@
 
   function dtmf(digit) {
     const sender = pc && pc.getSenders().find((s) => s.dtmf);
-    if (sender) sender.dtmf.insertDTMF(digit, 120, 70);
+    // insertDTMF replaces the tones not yet sent: keep them, or fast typing loses digits.
+    if (sender) sender.dtmf.insertDTMF(sender.dtmf.toneBuffer + digit, 120, 70);
   }
 
   async function showQuality() {
@@ -202,7 +216,21 @@
     send({ type: "state", state: $("state").value, reason: $("pause-reason").value });
   }
 
-  const SHORTCUTS = { KeyA: answer, KeyR: reject, KeyH: hangup, KeyM: toggleMute, KeyO: toggleHold };
+  function setState(state) {
+    $("state").value = state;
+    send({ type: "state", state: state, reason: $("pause-reason").value });
+  }
+
+  const SHORTCUTS = {
+    KeyA: answer, KeyR: reject, KeyH: hangup, KeyM: toggleMute, KeyO: toggleHold,
+    KeyV: () => setState("available"), KeyP: () => setState("paused"), KeyL: () => setState("offline"),
+    KeyS: () => { if (!$("wrap-up").hidden) $("wrap-form").requestSubmit(); },
+    KeyK: () => { const key = document.querySelector("#keypad:not([hidden]) [data-digit]"); if (key) key.focus(); },
+  };
+  document.addEventListener("desktop:send", (event) => send(event.detail));
+  $("keypad").addEventListener("keydown", (event) => {
+    if (/^[0-9*#]$/.test(event.key)) { event.preventDefault(); dtmf(event.key); }
+  });
   document.addEventListener("keydown", (event) => {
     const action = event.altKey && SHORTCUTS[event.code];
     if (action) { event.preventDefault(); action(); }

@@ -1,28 +1,36 @@
-// Supervisors' live view: refresh the tables when the engine announces a change.
+// Supervisors' live view: re-read the tables on every engine event (supervisor-feed.js).
 (function () {
   "use strict";
-  const tables = document.getElementById("live-tables");
-  const status = document.getElementById("live-status");
-  let pending = null;
-  let retry = 1000;
+  var tables = document.getElementById("live-tables");
+  if (!tables || !window.fetch || !window.sportelloFeed) return;
+
+  // Keyboard users keep their place: the control they were on is focused again after a read.
+  function focusKey() {
+    var el = document.activeElement;
+    if (!el || !tables.contains(el)) return null;
+    var row = el.closest("[data-agent]");
+    return row ? { agent: row.dataset.agent, tag: el.tagName } : null;
+  }
 
   function refresh() {
-    pending = null;
-    if (tables.contains(document.activeElement) && document.activeElement.tagName === "SELECT") return;
-    fetch(tables.dataset.source, { credentials: "same-origin" })
-      .then((response) => (response.ok ? response.text() : null))
-      .then((html) => { if (html !== null) tables.innerHTML = html; });
+    var active = document.activeElement;
+    if (active && tables.contains(active) && active.tagName === "SELECT") return false;
+    return fetch(tables.dataset.source, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null) return;
+        var key = focusKey();
+        tables.innerHTML = html;
+        if (!key) return;
+        var again = tables.querySelector('[data-agent="' + CSS.escape(key.agent) + '"] ' + key.tag);
+        if (again) again.focus();
+      });
   }
 
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const ws = new WebSocket(scheme + "://" + location.host + "/ws/supervisor/");
-    ws.onopen = () => { retry = 1000; status.textContent = ""; };
-    ws.onmessage = () => { if (!pending) pending = window.setTimeout(refresh, 500); };
-    ws.onclose = () => {
-      window.setTimeout(connect, retry);
-      retry = Math.min(retry * 2, 10000);
-    };
-  }
-  connect();
+  window.sportelloFeed({
+    refresh: refresh,
+    status: document.getElementById("live-status"),
+    pollSeconds: parseFloat(tables.dataset.poll) || 30,
+    offlinePollSeconds: parseFloat(tables.dataset.offlinePoll) || 5,
+  });
 })();
