@@ -60,6 +60,17 @@ def test_an_agent_saves_a_wrap_up_code_of_the_call_queue(client, agent, answered
     assert b"Information given" in page.content and page.context["calls_today"] == 1
 
 
+def test_an_outcome_is_needed_only_where_the_queue_requires_one(client, agent, answered_call):
+    login_staff(client, agent.user)
+    url = "/en/switchboard/desktop/wrap-up/"
+    assert client.post(url, {"call": answered_call.pk, "code": ""}).json()["ok"]
+    WrapUpCode.objects.filter(code="info").update(required=True)
+    refused = client.post(url, {"call": answered_call.pk, "code": ""})
+    assert refused.status_code == 400 and "Choose an outcome" in refused.json()["error"]
+    page = client.get("/en/switchboard/desktop/").content.decode()
+    assert 'id="wrap-none"' in page and 'data-required="1"' in page
+
+
 def test_another_agent_cannot_wrap_up_the_call(client, agent, answered_call):
     other = make_staff(Role.AGENT)
     Agent.objects.create(user=other, sip_username="desk2")

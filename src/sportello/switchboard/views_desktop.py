@@ -110,6 +110,10 @@ def _strings() -> dict[str, str]:
         "hold": _("Hold"),
         "resume": _("Resume"),
         "quality": _("Loss %(loss)s%% · jitter %(jitter)s ms · round trip %(rtt)s ms"),
+        "poorQuality": _(
+            "Poor connection: the caller may hear you badly. Stop other downloads or video, "
+            "or use a cable or move nearer the Wi-Fi router."
+        ),
         "available": _("Available"),
         "paused": _("Paused"),
         "offline": _("Logged out"),
@@ -140,9 +144,10 @@ def wrap_up(request: HttpRequest) -> HttpResponse:
     agent = _agent(request)
     call = _own_call(agent, request.POST.get("call", ""))
     code = request.POST.get("code", "")
-    queue_ids = call.queue_entries.values("queue_id")
-    optional = call.direction == Call.Direction.OUTBOUND and not code
-    if not optional and not WrapUpCode.objects.filter(queue_id__in=queue_ids, code=code).exists():
+    codes = WrapUpCode.objects.filter(queue_id__in=call.queue_entries.values("queue_id"))
+    # Without a code: fine unless the call's queue marks one of its codes as required.
+    missing = not code and codes.filter(required=True).exists()
+    if missing or (code and not codes.filter(code=code).exists()):
         return JsonResponse(
             {"ok": False, "error": _("Choose an outcome from the list.")}, status=400
         )

@@ -151,12 +151,17 @@
     show(["answer", "reject", "mute", "hold", "hangup", "keypad", "quality", "call-details"], false);
     show(["no-call", "wrap-up"], true);
     $("wrap-call").value = message.call;
-    Array.from($("wrap-code").options).forEach((option) => {
+    const codes = Array.from($("wrap-code").options).filter((o) => o.id !== "wrap-none");
+    codes.forEach((option) => {
       option.hidden = String(offer.queue_id) !== option.dataset.queue;
     });
-    const first = Array.from($("wrap-code").options).find((o) => !o.hidden);
-    $("wrap-code").value = first ? first.value : "";
-    $("wrap-code").required = Boolean(first);  // an agent's own outbound call has no queue
+    // The queue needs an outcome when one of its codes is marked required; an agent's own
+    // outbound call has no queue and so needs none.
+    const needed = codes.some((o) => !o.hidden && o.dataset.required);
+    const first = codes.find((o) => !o.hidden);
+    $("wrap-none").hidden = needed;
+    $("wrap-code").value = needed && first ? first.value : "";
+    $("wrap-code").required = needed;
     offer = null;
     announce(T.ended);
     $("wrap-code").focus();
@@ -184,6 +189,8 @@
     if (sender) sender.dtmf.insertDTMF(sender.dtmf.toneBuffer + digit, 120, 70);
   }
 
+  let poorAnnounced = false;
+
   async function showQuality() {
     if (!pc) return;
     let loss = 0, jitter = 0, rtt = 0;
@@ -197,9 +204,14 @@
         rtt = report.currentRoundTripTime * 1000;
       }
     });
+    // Above these the ITU-T G.114/G.107 figures say a call is noticeably worse.
+    const poor = loss > 3 || jitter > 40 || rtt > 300;
     $("quality").textContent = fmt(T.quality, {
       loss: loss.toFixed(1), jitter: jitter.toFixed(0), rtt: rtt.toFixed(0),
-    });
+    }) + (poor ? " · " + T.poorQuality : "");
+    $("quality").classList.toggle("text-danger", poor);
+    if (poor && !poorAnnounced) announce(T.poorQuality);
+    poorAnnounced = poor;
   }
 
   async function saveWrapUp(event) {
