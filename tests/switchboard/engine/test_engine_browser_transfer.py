@@ -1,9 +1,12 @@
-"""A browser agent answers a SIPp call and transfers it from the desktop to a SIP agent."""
+"""A browser agent answers a SIPp call and transfers it from the desktop to a SIP agent or to
+another browser agent."""
 
 import asyncio
 
 from asgiref.sync import sync_to_async
+from django.test import Client
 
+from sportello.accounts.roles import Role
 from sportello.switchboard.forms import sip_ha1
 from sportello.switchboard.models import (
     Agent,
@@ -13,7 +16,7 @@ from sportello.switchboard.models import (
     IvrFlowVersion,
     QueueEntry,
 )
-from tests.factories import UserFactory
+from tests.factories import UserFactory, login_staff, make_staff
 from tests.switchboard.engine import test_engine_browser_agent as browser_fixtures
 from tests.switchboard.engine.conftest import AGENT_PASSWORD, SCENARIOS, Sipp, free_port
 from tests.switchboard.engine.engine_fixtures import QUEUE_ONLY, media_args, media_port
@@ -175,3 +178,82 @@ async def test_a_browser_agent_consults_an_agent_then_completes_the_transfer(
     assert transfer.by_agent_id == anna.id and transfer.answered_at is not None
     bruno_log = next(tmp_path.glob("agent_consults_*_messages.log")).read_text()
     assert bruno_log.count("INVITE sip:") >= 2  # called, then moved onto the caller's call
+
+
+def _two_browser_agents():
+    anna, anna_session = browser_fixtures._browser_agent()
+    IvrFlowVersion.objects.update(definition=QUEUE_ONLY)
+    user = make_staff(Role.AGENT, display_name="Carla Conti")
+    carla = Agent.objects.create(
+        user=user, sip_username="carla", languages=["it"], device=Agent.Device.BROWSER
+    )
+    skill = AgentSkill.objects.get(agent=anna).skill
+    AgentSkill.objects.create(agent=carla, skill=skill, level=1)
+    client = Client()
+    login_staff(client, user)
+    return anna, anna_session, carla, client.cookies["sessionid"].value
+
+
+async def _desktop(chromium, web, session):
+    context = await chromium.new_context(viewport={"width": 1280, "height": 1000})
+    await context.add_cookies([{"name": "sessionid", "value": session, "url": web}])
+    await context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    page = await context.new_page()
+    await page.goto(f"{web}/en/switchboard/desktop/")
+    await page.get_by_text("Connected.").wait_for()
+    return context, page
+
+
+async def test_a_browser_agent_transfers_to_a_second_browser_agent_with_audio(
+    engine, web, chromium, tmp_path
+):
+    anna, anna_session, carla, carla_session = await sync_to_async(_two_browser_agents)()
+    await browser_fixtures._reload(engine)
+    anna_context, anna_page = await _desktop(chromium, web, anna_session)
+    carla_context, carla_page = await _desktop(chromium, web, carla_session)
+    engine.set_agent_state(anna.id, "available")
+    await anna_page.locator("#current-state", has_text="Available").wait_for()
+
+    sipp = Sipp(tmp_path, engine.endpoint.local_address("udp")[1])
+    caller = asyncio.ensure_future(sipp.run(_patient_caller(tmp_path), *media_args()))
+    await anna_page.get_by_role("button", name="Answer").click()
+    await anna_page.locator("#current-state", has_text="On a call").wait_for()
+    engine.set_agent_state(carla.id, "available")  # free only now: the call went to Anna
+    await carla_page.locator("#current-state", has_text="Available").wait_for()
+
+    await anna_page.keyboard.press("Alt+T")
+    agents = anna_page.get_by_label("Available agent")
+    await agents.locator(f"option[value='{carla.id}']").wait_for(state="attached")
+    await agents.select_option(str(carla.id))
+    await anna_page.get_by_role("button", name="Transfer now").click()
+    await anna_page.get_by_text("Call transferred.").wait_for()
+
+    await carla_page.get_by_role("button", name="Answer").click()  # it rings at Carla's desk
+    await carla_page.locator("#current-state", has_text="On a call").wait_for()
+
+    async def carla_hears_the_caller():
+        return await browser_fixtures._received_packets(carla_page) > 50
+
+    await wait_until(carla_hears_the_caller)
+    await carla_page.get_by_role("button", name="Hang up").click()
+    code, log = await caller
+    assert code == 0, log
+    await anna_context.close()
+    await carla_context.close()
+
+    async def call_ended():
+        return await sync_to_async(Call.objects.filter(ended_at__isnull=False).exists)()
+
+    await wait_until(call_ended)
+    record = await sync_to_async(Call.objects.get)()
+    assert record.agent_id == carla.id
+    transfer = await sync_to_async(CallTransfer.objects.get)()
+    assert (transfer.target_agent_id, transfer.by_agent_id, transfer.outcome) == (
+        carla.id,
+        anna.id,
+        "completed",
+    )
+    entries = await sync_to_async(list)(QueueEntry.objects.order_by("id"))
+    assert [(e.outcome, e.agent_id) for e in entries] == [
+        ("answered", anna.id), ("answered", carla.id)
+    ]  # fmt: skip

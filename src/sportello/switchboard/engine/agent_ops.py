@@ -20,6 +20,7 @@ from sportello.switchboard.engine import browser_dial, outbound, records, sdp
 from sportello.switchboard.engine.bridge import Bridge
 from sportello.switchboard.engine.media.legs import rtp_leg
 from sportello.switchboard.engine.media.ng import MediaError
+from sportello.switchboard.engine.sip import new_tag
 from sportello.switchboard.models import Call
 
 if TYPE_CHECKING:
@@ -112,6 +113,12 @@ async def _drop_agent(call: InboundCall) -> None:
         with contextlib.suppress(Exception):
             await engine.endpoint.request(dialog.bye(), call.agent_target)
     ng = call.node.client
+    agent = engine.config.agents_by_id.get(call.agent_id)
+    if agent is not None and agent.device == "browser":
+        # A fresh name for the agent side: the next agent's leg must not inherit the browser's
+        # ICE and DTLS-SRTP state (rtpengine refuses the ICE restart, the next browser gets no
+        # keys and no audio).
+        call.agent_tag = new_tag()
     caller_sdp = await ng.answer(call.id, call.caller_tag, call.agent_tag, sdp.placeholder(),
                                  rtp_leg())  # fmt: skip
     if sdp.media_address(caller_sdp) != sdp.media_address(call.caller_sdp):
