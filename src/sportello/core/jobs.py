@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,7 @@ class Job:
     every: timedelta
 
     def task(self):
-        module, _, attribute = self.task_path.rpartition(".")
-        return getattr(__import__(module, fromlist=[attribute]), attribute)
+        return import_string(self.task_path)
 
 
 JOBS = (
