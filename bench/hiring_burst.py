@@ -188,7 +188,7 @@ end
 response = function(status, headers, body)
   if status == 303 then
     acked = acked + 1
-    out:write(headers["Location"], "\\n")
+    out:write(headers["Location"] or headers["location"], "\\n")
   else
     other = other + 1
   end
@@ -242,8 +242,9 @@ def run_wrk(url: str, script: str, seconds: int, conns: int, threads: int) -> tu
         ],
         capture_output=True,
         text=True,
-        check=True,
     )
+    if result.returncode:
+        sys.exit(f"wrk failed: {result.stdout}{result.stderr}")
     after = os.times()
     cpu = (after.children_user - before.children_user) + (
         after.children_system - before.children_system
@@ -361,11 +362,12 @@ def measure(fn):
 
 
 def start_server(port: int, kind: str) -> subprocess.Popen:
+    """gunicorn, gthread[:PROCESSES:THREADS] or sync workers, serving the production app."""
     cores = os.cpu_count() or 1
-    workers = ["-w", str(2 * cores + 1)]
-    if kind.startswith("gthread"):  # gthread, or gthread:PROCESSES:THREADS
-        _, procs, threads = (kind + f":{cores}:4").split(":")[:3]
-        workers = ["-w", procs, "-k", "gthread", "--threads", threads]
+    name, procs, threads = (kind + f":{cores}:4").split(":")[:3]
+    workers = ["-w", procs, "-k", "gthread", "--threads", threads]
+    if name == "sync":
+        workers = ["-w", str(2 * cores + 1)]
     env = {**os.environ, "BURST_SERVER": "1", "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}
     return subprocess.Popen(
         [

@@ -14,6 +14,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from sportello.accounts.codice_fiscale import CodiceFiscaleError, normalise, validate
 from sportello.accounts.models import CitizenProfile
 from sportello.audit.log import record
+from sportello.core import rows
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ def birth_date_from_claims(claims: dict) -> datetime.date | None:
 
 
 class CitizenOIDCBackend(OIDCAuthenticationBackend):
+    def get_user(self, user_id):
+        return rows.load(self.UserModel, user_id)
+
     def get_userinfo(self, access_token, id_token, payload):
         claims = super().get_userinfo(access_token, id_token, payload)
         if claims.get("sub") != payload.get("sub"):  # OIDC Core 5.3.2

@@ -94,7 +94,7 @@ def login_view(request):
             services.send_verification(user)
         else:
             services.clear_login_failures(email)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="sportello.accounts.backends.ModelBackend")
             record("account.login", actor=user, subject=user)
             if is_staff_member(user):
                 return redirect(f"{_second_factor_url(user)}?next={_safe_next(request, '')}")

@@ -26,7 +26,11 @@ class Application(models.Model):
         CORRECTED = "corrected", _("Corrected")
         EXCLUDED = "excluded", _("Excluded")
 
-    call = models.ForeignKey("hiring.Call", on_delete=models.PROTECT, related_name="applications")
+    # Indexes are written on every click-day submission: the ones a constraint below already
+    # provides (call: the leading column of hiring_one_application; protocol) are not repeated.
+    call = models.ForeignKey(
+        "hiring.Call", on_delete=models.PROTECT, related_name="applications", db_index=False
+    )
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hiring_applications"
     )
@@ -35,7 +39,7 @@ class Application(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     data = models.JSONField(default=dict)
-    protocol = models.CharField(max_length=20, blank=True, db_index=True)
+    protocol = models.CharField(max_length=20, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     verification = models.CharField(
@@ -70,9 +74,11 @@ class Application(models.Model):
 class ApplicationRevision(models.Model):
     """One submitted version (the first submission or a correction), with its receipt hash."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="revisions")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="revisions", db_index=False
+    )
     number = models.PositiveIntegerField()
-    idempotency_key = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(max_length=64)
     data = models.JSONField()
     submitted_at = models.DateTimeField()
     sha256 = models.CharField(max_length=64)
@@ -83,7 +89,9 @@ class ApplicationRevision(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "number"], name="hiring_revision")
+            models.UniqueConstraint(fields=["application", "number"], name="hiring_revision"),
+            # A constraint, not unique=True: that would add a LIKE index nobody uses.
+            models.UniqueConstraint(fields=["idempotency_key"], name="hiring_revision_key"),
         ]
 
 

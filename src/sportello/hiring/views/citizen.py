@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sportello.audit.log import record
+from sportello.core import rows
 from sportello.hiring import access
 from sportello.hiring.forms import AppealForm, ApplicationForm
 from sportello.hiring.models import Application, Attachment, Call
@@ -65,7 +66,9 @@ def _save(form: ApplicationForm, call: Call, citizen, submitting: bool, by) -> A
 
 @login_required
 def apply(request, pk: int):
-    call = get_object_or_404(Call.objects.exclude(phase=Call.Phase.DRAFT), pk=pk)
+    call = rows.load(Call, pk)  # the click-day hot path
+    if call is None or call.phase == Call.Phase.DRAFT:
+        raise Http404
     if not call.is_open:
         try:
             apply_services.check_window(call)
