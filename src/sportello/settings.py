@@ -134,9 +134,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "sportello.core.cache.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -160,7 +158,7 @@ TASKS = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "sportello.accounts.backends.ModelBackend",
     "sportello.accounts.oidc.CitizenOIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -298,6 +296,8 @@ SWITCHBOARD_DIAL_OUT_NUMBER = envstr("SWITCHBOARD_DIAL_OUT_NUMBER", "")
 SWITCHBOARD_WALLBOARD_POLL_SECONDS = envint("SWITCHBOARD_WALLBOARD_POLL_SECONDS", 30)
 # Callback requests older than this are not re-queued when the engine restarts.
 SWITCHBOARD_CALLBACK_EXPIRY_HOURS = envint("SWITCHBOARD_CALLBACK_EXPIRY_HOURS", 24)
+# A caller typing the number to be called back on: this pause after a digit ends the number.
+SWITCHBOARD_CALLBACK_DIGIT_SECONDS = envint("SWITCHBOARD_CALLBACK_DIGIT_SECONDS", 5)
 
 # Hiring: attachments (PDF/JPEG) per file, and how long they are kept after a call closes.
 HIRING_ATTACHMENT_MAX_BYTES = envint("HIRING_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
