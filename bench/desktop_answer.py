@@ -34,7 +34,9 @@ from switchboard_calls import (  # noqa: E402
     configure,
     free_port,
     percentile,
+    queue_only,
     register_agents,
+    service_queue,
     setup_django,
 )
 
@@ -82,27 +84,9 @@ def browser_agent() -> tuple[int, str]:
 
     from sportello.accounts.models import RoleAssignment, User
     from sportello.accounts.roles import Role
-    from sportello.switchboard.models import (
-        Agent,
-        AgentSkill,
-        IvrFlow,
-        IvrFlowVersion,
-        Queue,
-        ServiceNumber,
-        Skill,
-        Trunk,
-    )  # fmt: skip
+    from sportello.switchboard.models import Agent, AgentSkill
 
-    skill, _ = Skill.objects.get_or_create(code="desk", defaults={"name": "Desk"})
-    Queue.objects.get_or_create(code="desk-it", defaults={
-        "name": "Desk", "skill": skill, "language": "it", "wrap_up_seconds": 0,
-        "ring_seconds": 60, "announce_every_seconds": 0, "max_wait_seconds": 0})  # fmt: skip
-    flow, created = IvrFlow.objects.get_or_create(name="bench desk")
-    if created:
-        IvrFlowVersion.objects.create(flow=flow, number=1, published=True, definition={
-            "start": "q", "nodes": {"q": {"type": "queue", "skill": "desk"}}})  # fmt: skip
-    ServiceNumber.objects.get_or_create(number=DESK_NUMBER, defaults={
-        "label": "desk", "trunk": Trunk.objects.get(name="Bench"), "flow": flow})  # fmt: skip
+    skill = service_queue("desk", {DESK_NUMBER: queue_only("desk")}, ring_seconds=60)
     user, _ = User.objects.get_or_create(email="desk@bench.invalid")
     RoleAssignment.objects.get_or_create(user=user, role=Role.AGENT)
     device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)

@@ -53,33 +53,24 @@ def setup_django(workdir: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def configure(agents: int) -> None:
-    from sportello.accounts.models import User
-    from sportello.switchboard.forms import sip_ha1
+def service_queue(code: str, flows: dict[str, dict], trunk_name: str = "Bench", **queue):
+    """Skill `code`, its Italian queue (`queue` holds its settings) and a service number per
+    entry of `flows` (number → IVR definition) on the trunk; the skill."""
     from sportello.switchboard.models import (
-        Agent,
-        AgentSkill,
         IvrFlow,
         IvrFlowVersion,
         Queue,
         ServiceNumber,
         Skill,
         Trunk,
-    )  # fmt: skip
+    )
 
-    skill, _ = Skill.objects.get_or_create(code="bench", defaults={"name": "Bench"})
-    Queue.objects.get_or_create(code="bench-it", defaults={
-        "name": "Bench", "skill": skill, "language": "it", "wrap_up_seconds": 0,
-        "max_length": 10_000, "announce_every_seconds": 0, "max_wait_seconds": 0,
-    })  # fmt: skip
-    trunk, _ = Trunk.objects.get_or_create(name="Bench", defaults={
+    skill, _ = Skill.objects.get_or_create(code=code, defaults={"name": code.title()})
+    Queue.objects.get_or_create(code=f"{code}-it", defaults={
+        "name": code.title(), "skill": skill, "language": "it", "wrap_up_seconds": 0,
+        "announce_every_seconds": 0, "max_wait_seconds": 0, **queue})  # fmt: skip
+    trunk, _ = Trunk.objects.get_or_create(name=trunk_name, defaults={
         "host": "127.0.0.1", "allowed_sources": "127.0.0.1/32"})  # fmt: skip
-    flows = {
-        "800000001": {"start": "w", "nodes": {
-            "w": {"type": "play", "prompt": "welcome", "next": "q"},
-            "q": {"type": "queue", "skill": "bench"}}},
-        "800000002": {"start": "q", "nodes": {"q": {"type": "queue", "skill": "bench"}}},
-    }  # fmt: skip
     for number, definition in flows.items():
         flow, created = IvrFlow.objects.get_or_create(name=f"bench {number}")
         if created:
@@ -88,6 +79,24 @@ def configure(agents: int) -> None:
             )
         ServiceNumber.objects.get_or_create(number=number, defaults={
             "label": number, "trunk": trunk, "flow": flow})  # fmt: skip
+    return skill
+
+
+def queue_only(code: str) -> dict:
+    return {"start": "q", "nodes": {"q": {"type": "queue", "skill": code}}}
+
+
+def configure(agents: int) -> None:
+    from sportello.accounts.models import User
+    from sportello.switchboard.forms import sip_ha1
+    from sportello.switchboard.models import Agent, AgentSkill
+
+    skill = service_queue("bench", {
+        "800000001": {"start": "w", "nodes": {
+            "w": {"type": "play", "prompt": "welcome", "next": "q"},
+            "q": {"type": "queue", "skill": "bench"}}},
+        "800000002": queue_only("bench"),
+    }, max_length=10_000)  # fmt: skip
     for n in range(1, agents + 1):
         name = f"bench{n}"
         user, _ = User.objects.get_or_create(email=f"{name}@bench.invalid")

@@ -1,9 +1,27 @@
 import os
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from tests.factories import login_staff  # noqa: F401  (re-exported for test modules)
+
+# pytest-xdist's worker number ("gw0", "gw1", ...); 0 when the suite runs in one process.
+XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def pytest_configure(config):
+    """Each pytest-xdist worker uses its own Redis database, the one numbered REDIS_URL's plus the
+    worker's number: the tests flush the cache and share channel groups. Subprocesses inherit it."""
+    if XDIST_WORKER == 0 or not settings.REDIS_URL:
+        return
+    url = urlsplit(settings.REDIS_URL)
+    database = int(url.path.strip("/") or 0) + XDIST_WORKER
+    worker_url = url._replace(path=f"/{database}").geturl()
+    os.environ["REDIS_URL"] = settings.REDIS_URL = worker_url
+    settings.CACHES["default"]["LOCATION"] = worker_url
+    settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [worker_url]
 
 
 @pytest.fixture(autouse=True)

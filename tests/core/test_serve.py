@@ -10,6 +10,8 @@ import urllib.request
 
 import pytest
 
+from tests.switchboard.engine.conftest import rtp_port
+
 pytestmark = pytest.mark.slow
 
 
@@ -37,8 +39,8 @@ def test_the_embedded_product_serves_demo_data_and_stops(tmp_path):
         SPORTELLO_VAR_DIR=str(tmp_path),
         PYTHONPATH="src",
         SWITCHBOARD_SIP_PORT=str(_free_port()),
-        SWITCHBOARD_RTP_PORT_MIN="48000",
-        SWITCHBOARD_RTP_PORT_MAX="48999",
+        SWITCHBOARD_RTP_PORT_MIN=str(rtp_port(48000)),
+        SWITCHBOARD_RTP_PORT_MAX=str(rtp_port(48999)),
     )
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)

@@ -101,6 +101,11 @@ def _strings() -> dict[str, str]:
         "connected": _("Connected."),
         "reconnecting": _("Connection lost: reconnecting…"),
         "incoming": _("Incoming call from %(caller)s, queue %(queue)s, waited %(waited)s s."),
+        "consult": _(
+            "A colleague asks you about a call from %(caller)s, queue %(queue)s; "
+            "the caller is on hold."
+        ),
+        "consultEnded": _("The consultation has ended."),
         "cancelled": _("The call stopped ringing."),
         "connected_call": _("Call connected."),
         "ended": _("The call has ended. Choose the outcome."),

@@ -42,6 +42,20 @@ TEST_FLOW = {
 }
 
 
+# pytest-xdist runs workers side by side on one host: worker N shifts every rtpengine port range the
+# tests use (40000-49999 in one process) up by 10000 * N, so no two rtpengines share ports.
+XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+XDIST_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", 1))
+RTP_SHIFT = 10000
+if XDIST_WORKERS > 2:
+    raise pytest.UsageError("the tests' RTP port ranges fit at most two pytest-xdist workers")
+
+
+def rtp_port(port: int) -> int:
+    """``port`` of a test rtpengine's range, as this pytest-xdist worker uses it."""
+    return port + RTP_SHIFT * XDIST_WORKER
+
+
 def free_port(kind=socket.SOCK_DGRAM) -> int:
     """A port free for both UDP and TCP: the engine listens for SIP on both, and a port free
     for UDP alone may be a TCP connection's ephemeral port."""
@@ -99,7 +113,7 @@ def make_switchboard(flow=TEST_FLOW, agents=2, allowed="127.0.0.1/32", **queue_f
 def switchboard_settings(settings, tmp_path):
     settings.SWITCHBOARD_RECORDING_DIR = tmp_path / "recordings"
     # Runs in parallel on one host each need their own range (rtpengine binds with address reuse).
-    port_min = int(os.environ.get("SPORTELLO_TEST_RTP_PORT_MIN", 46000))
+    port_min = rtp_port(int(os.environ.get("SPORTELLO_TEST_RTP_PORT_MIN", 46000)))
     settings.SWITCHBOARD_RTP_PORT_MIN = port_min
     settings.SWITCHBOARD_RTP_PORT_MAX = port_min + 1999
     settings.SWITCHBOARD_MEDIA_NODES = []

@@ -7,7 +7,8 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 
 from sportello.switchboard.engine.embedded import start_embedded
-from tests.switchboard.engine.conftest import Sipp, free_port
+from sportello.switchboard.models import Call
+from tests.switchboard.engine.conftest import RTP_SHIFT, XDIST_WORKERS, Sipp, free_port
 
 
 @pytest.fixture
@@ -41,10 +42,11 @@ async def reload(engine):
 
 
 def media_port() -> int:
-    """A free port for a SIPp peer's RTP, outside every rtpengine range the tests use (40000-49999):
-    rtpengine binds its ports with address reuse, so a peer inside its range can steal packets."""
+    """A free port for a SIPp peer's RTP, outside every rtpengine range the tests use (40000-49999,
+    shifted for each pytest-xdist worker): rtpengine binds its ports with address reuse, so a peer
+    inside its range can steal packets."""
     port = free_port()
-    while 40000 <= port <= 49999:
+    while 40000 <= port < 40000 + RTP_SHIFT * XDIST_WORKERS:
         port = free_port()
     return port
 
@@ -64,3 +66,20 @@ async def connected_call(engine):
             return live[0]
         await asyncio.sleep(0.1)
     raise AssertionError("no call was connected to an agent")
+
+
+async def open_desktop(chromium, web: str, session: str, viewport=None):
+    """An agent's desktop in a browser context of its own, connected to the engine."""
+    context = await chromium.new_context(viewport=viewport or {"width": 1280, "height": 1000})
+    await context.add_cookies([{"name": "sessionid", "value": session, "url": web}])
+    # Django renders a 404 on an executor thread whose DB connection outlives the test.
+    await context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    page = await context.new_page()
+    await page.goto(f"{web}/en/switchboard/desktop/")
+    await page.get_by_text("Connected.").wait_for()
+    return context, page
+
+
+async def call_ended() -> bool:
+    """The call record was closed (for the browser tests' asynchronous ``wait_until``)."""
+    return await sync_to_async(Call.objects.filter(ended_at__isnull=False).exists)()

@@ -28,6 +28,7 @@ from sportello.switchboard.models import (
 from tests.conftest import AXE_URL, CHROMIUM
 from tests.factories import login_staff, make_staff
 from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard
+from tests.switchboard.engine.engine_fixtures import call_ended, media_port, open_desktop
 
 pytestmark = [
     pytest.mark.slow,
@@ -131,13 +132,7 @@ async def test_a_browser_agent_answers_a_trunk_call_with_audio_both_ways(
 ):
     agent, session = await sync_to_async(_browser_agent)()
     await _reload(engine)
-    context = await chromium.new_context(viewport={"width": 1280, "height": 900})
-    await context.add_cookies([{"name": "sessionid", "value": session, "url": web}])
-    # Django renders a 404 on an executor thread whose DB connection outlives the test.
-    await context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page = await context.new_page()
-    await page.goto(f"{web}/en/switchboard/desktop/")
-    await page.get_by_text("Connected.").wait_for()
+    context, page = await open_desktop(chromium, web, session, {"width": 1280, "height": 900})
     assert await _axe_violations(page, web) == []
 
     await page.get_by_label("State", exact=True).select_option("available")
@@ -148,7 +143,7 @@ async def test_a_browser_agent_answers_a_trunk_call_with_audio_both_ways(
     sipp = Sipp(tmp_path, engine.endpoint.local_address("udp")[1])
     caller = asyncio.ensure_future(sipp.run(
         "trunk_caller.xml", "-p", str(free_port()), "-mi", "127.0.0.1",
-        "-mp", str(free_port()), "-d", "8000",
+        "-mp", str(media_port()), "-d", "8000",
     ))  # fmt: skip
     answer = page.get_by_role("button", name="Answer")
     await answer.wait_for()
@@ -172,9 +167,6 @@ async def test_a_browser_agent_answers_a_trunk_call_with_audio_both_ways(
     assert await _axe_violations(page, web) == []
     await context.close()
 
-    async def call_ended():
-        return await sync_to_async(Call.objects.filter(ended_at__isnull=False).exists)()
-
     await wait_until(call_ended)
     call = await sync_to_async(Call.objects.get)()
     assert call.agent_id == agent.id and call.answered_at is not None
@@ -195,12 +187,7 @@ async def test_an_agent_hangs_up_with_the_keyboard_and_is_logged_out_after_the_g
     switchboard_settings.SWITCHBOARD_AGENT_GRACE_SECONDS = 1
     agent, session = await sync_to_async(_browser_agent)()
     await _reload(engine)
-    context = await chromium.new_context()
-    await context.add_cookies([{"name": "sessionid", "value": session, "url": web}])
-    await context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page = await context.new_page()
-    await page.goto(f"{web}/en/switchboard/desktop/")
-    await page.get_by_text("Connected.").wait_for()
+    context, page = await open_desktop(chromium, web, session)
     await page.get_by_label("State", exact=True).select_option("available")
     await page.get_by_role("button", name="Change state").click()
     await page.locator("#current-state", has_text="Available").wait_for()
@@ -208,7 +195,7 @@ async def test_an_agent_hangs_up_with_the_keyboard_and_is_logged_out_after_the_g
     sipp = Sipp(tmp_path, engine.endpoint.local_address("udp")[1])
     caller = asyncio.ensure_future(sipp.run(
         "trunk_caller_waits.xml", "-p", str(free_port()), "-mi", "127.0.0.1",
-        "-mp", str(free_port()),
+        "-mp", str(media_port()),
     ))  # fmt: skip
     await page.get_by_role("button", name="Answer").wait_for()
     await page.keyboard.press("Alt+A")
@@ -223,9 +210,6 @@ async def test_an_agent_hangs_up_with_the_keyboard_and_is_logged_out_after_the_g
     code, log = await caller
     assert code == 0, log
     await page.get_by_label("Outcome", exact=True).wait_for()
-
-    async def call_ended():
-        return await sync_to_async(Call.objects.filter(ended_at__isnull=False).exists)()
 
     await wait_until(call_ended)
     call = await sync_to_async(Call.objects.get)()

@@ -65,7 +65,7 @@ async def _desktop(chromium, web, session, sockets=None):
 def _caller(engine, tmp_path, scenario="trunk_caller_waits.xml"):
     sipp = Sipp(tmp_path, engine.endpoint.local_address("udp")[1])
     return asyncio.ensure_future(sipp.run(
-        scenario, "-p", str(free_port()), "-mi", "127.0.0.1", "-mp", str(free_port()),
+        scenario, "-p", str(free_port()), "-mi", "127.0.0.1", "-mp", str(media_port()),
     ))  # fmt: skip
 
 

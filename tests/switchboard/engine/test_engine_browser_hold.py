@@ -13,10 +13,15 @@ from django.test import Client
 
 from sportello.accounts.roles import Role
 from sportello.switchboard.engine.media.ng import leg_stats
-from sportello.switchboard.models import Agent, AgentSkill, Call, QueueEntry
+from sportello.switchboard.models import Agent, AgentSkill, QueueEntry
 from tests.factories import login_staff, make_staff
 from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard
-from tests.switchboard.engine.engine_fixtures import media_args, media_port
+from tests.switchboard.engine.engine_fixtures import (
+    call_ended,
+    media_args,
+    media_port,
+    open_desktop,
+)
 from tests.switchboard.engine.test_engine_browser_agent import (  # fixtures and helpers
     _received_packets,
     _reload,
@@ -99,12 +104,7 @@ async def test_a_browser_agent_holds_and_resumes_with_audio_both_ways_after(
     caplog.set_level(logging.DEBUG, logger="sportello.switchboard.engine.media.node")
     agent, session = await sync_to_async(_browser_agent_on_queue)()
     await _reload(engine)
-    context = await chromium.new_context()
-    await context.add_cookies([{"name": "sessionid", "value": session, "url": web}])
-    await context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page = await context.new_page()
-    await page.goto(f"{web}/en/switchboard/desktop/")
-    await page.get_by_text("Connected.").wait_for()
+    context, page = await open_desktop(chromium, web, session)
     engine.set_agent_state(agent.id, "available")
 
     sipp = Sipp(tmp_path, engine.endpoint.local_address("udp")[1])
@@ -134,9 +134,6 @@ async def test_a_browser_agent_holds_and_resumes_with_audio_both_ways_after(
     assert code == 0, log
     await context.close()
 
-    async def call_ended():
-        return await sync_to_async(Call.objects.filter(ended_at__isnull=False).exists)()
-
     await wait_until(call_ended)
     entry = await sync_to_async(QueueEntry.objects.get)()
     assert entry.agent_id == agent.id and entry.hold_seconds >= 2
@@ -148,12 +145,7 @@ async def test_a_browser_agent_back_from_a_cancelled_consultation_talks_to_the_c
     caplog.set_level(logging.DEBUG, logger="sportello.switchboard.engine.media.node")
     anna, bruno, session = await sync_to_async(_agents)()
     await _reload(engine)
-    context = await chromium.new_context(viewport={"width": 1280, "height": 1000})
-    await context.add_cookies([{"name": "sessionid", "value": session, "url": web}])
-    await context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page = await context.new_page()
-    await page.goto(f"{web}/en/switchboard/desktop/")
-    await page.get_by_text("Connected.").wait_for()
+    context, page = await open_desktop(chromium, web, session)
     engine.set_agent_state(anna.id, "available")
     await page.locator("#current-state", has_text="Available").wait_for()
 

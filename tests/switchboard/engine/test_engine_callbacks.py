@@ -1,5 +1,7 @@
-"""Callbacks: a waiting caller presses 1, hangs up, and is called back when an agent is free."""
+"""Callbacks: a waiting caller presses 1, chooses the number (theirs, or one they type), hangs up,
+and is called back when an agent is free."""
 
+import asyncio
 import datetime
 
 import pytest
@@ -11,8 +13,10 @@ from sportello.switchboard.engine.embedded import start_embedded
 from sportello.switchboard.models import Call, CallbackRequest, QueueEntry, Trunk
 from tests.switchboard.engine import engine_fixtures
 from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard
+from tests.switchboard.engine.dtmf_pcap import write_digits
 from tests.switchboard.engine.engine_fixtures import (
     QUEUE_ONLY,
+    connected_call,
     media_args,
     media_port,
     reload,
@@ -31,7 +35,7 @@ async def wired_for_callbacks(engine, citizen_port: int):
 
 
 async def request_callback(sipp) -> Call:
-    code, log = await sipp.run("trunk_callback_request.xml", *media_args())
+    code, log = await sipp.run("trunk_callback_own_number.xml", *media_args())
     assert code == 0, log
     return await sync_to_async(Call.objects.get)(direction=Call.Direction.INBOUND)
 
@@ -46,6 +50,7 @@ async def test_a_caller_keeps_the_place_and_is_called_back(engine, sipp):
 
     request = await sync_to_async(CallbackRequest.objects.get)()
     assert request.call_id == inbound.id and request.number == "3331234567"
+    assert not request.number_typed
     assert request.status == CallbackRequest.Status.WAITING
     entry = await sync_to_async(QueueEntry.objects.get)(call=inbound)
     assert entry.outcome == QueueEntry.Outcome.CALLBACK
@@ -71,6 +76,72 @@ async def test_a_caller_keeps_the_place_and_is_called_back(engine, sipp):
     assert callback.agent_id == setup.agents[0].id and callback.answered_at is not None
     assert callback.called_number == "3331234567"
     assert callback.end_reason == Call.EndReason.CALLER_HANGUP
+
+
+async def test_a_caller_typing_a_number_is_called_back_on_it(engine, sipp, tmp_path):
+    citizen_port = free_port()
+    await wired_for_callbacks(engine, citizen_port)
+    trunk_side = tmp_path / "trunk_messages.log"
+    citizen = sipp.answer(
+        "citizen_answer.xml", citizen_port, media_port(), "-d", "1000",
+        "-trace_msg", "-message_file", str(trunk_side), echo=False,
+    )  # fmt: skip
+    # The callback key, 2 for another number, the number and #, then 1 when it is read back.
+    write_digits(tmp_path / "callback_keys.pcap", "1 2 3471234567# 1")
+    code, log = await sipp.run("trunk_callback_typed.xml", *media_args())
+    assert code == 0, log
+
+    request = await sync_to_async(CallbackRequest.objects.get)()
+    assert request.number == "+393471234567" and request.number_typed
+    assert request.status == CallbackRequest.Status.WAITING
+
+    agent_port = free_port()
+    await sipp.register("agent1", agent_port)
+    phone = sipp.answer("agent_answer_reinvite.xml", agent_port, media_port())
+    citizen_code, citizen_log = await citizen
+    assert citizen_code == 0, citizen_log
+    phone_code, phone_log = await phone
+    assert phone_code == 0, phone_log
+    assert "INVITE sip:393471234567@" in trunk_side.read_text()
+    await wait_until(lambda: CallbackRequest.objects.get().status == "done")
+    callback = await sync_to_async(Call.objects.get)(direction=Call.Direction.CALLBACK)
+    assert callback.called_number == "+393471234567"
+
+
+def prompts_while_connected(engine) -> list[tuple[str, bool]]:
+    """Record each prompt the engine plays from now on, and whether a call was connected."""
+    played, resolve = [], engine.settings.prompt_resolver
+
+    def resolver(key, language):
+        played.append((key, any(c.connected.is_set() for c in engine.calls.values())))
+        return resolve(key, language)
+
+    engine.settings.prompt_resolver = resolver
+    return played
+
+
+async def test_an_agent_free_while_the_caller_types_just_takes_the_call(engine, sipp, tmp_path):
+    await wired_for_callbacks(engine, free_port())
+    engine.callbacks.digit_seconds = 30.0  # the caller is still typing when the agent comes
+    played = prompts_while_connected(engine)
+    write_digits(tmp_path / "callback_keys.pcap", "1 2 34")
+    caller = asyncio.ensure_future(sipp.run("trunk_caller_typing.xml", *media_args("-d", "2000")))
+    await wait_until(lambda: ("callback_number_type", False) in played)
+
+    agent_port = free_port()
+    await sipp.register("agent1", agent_port)
+    phone = sipp.answer("agent_answer.xml", agent_port, media_port())
+    call = await connected_call(engine)
+    await wait_until(lambda: not call.prompting)
+    assert not call.hung_up.is_set()  # the entry ended as the agent came, not at the hang-up
+    code, log = await caller
+    assert code == 0, log
+    assert (await phone)[0] == 0
+
+    assert not await sync_to_async(CallbackRequest.objects.exists)()
+    entry = await sync_to_async(QueueEntry.objects.get)()
+    assert entry.outcome == QueueEntry.Outcome.ANSWERED
+    assert not [key for key, connected in played if connected and key.startswith("callback")]
 
 
 async def test_a_citizen_who_never_answers_is_tried_three_times(engine, sipp):

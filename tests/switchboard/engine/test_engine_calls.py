@@ -7,7 +7,7 @@ from sportello.switchboard.engine.media.ng import leg_stats
 from sportello.switchboard.models import AgentStateChange, Call, QueueEntry
 from tests.switchboard.engine import engine_fixtures
 from tests.switchboard.engine.conftest import free_port, make_switchboard
-from tests.switchboard.engine.engine_fixtures import reload, wait_until
+from tests.switchboard.engine.engine_fixtures import media_port, reload, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ async def test_a_call_walks_the_ivr_and_talks_to_an_agent(engine, sipp, wired):
     agent_port = free_port()
     await sipp.register("agent1", agent_port)
     assert engine.acd.agent_state(agent.id) == "available"
-    phone = sipp.answer("agent_answer.xml", agent_port, free_port())
+    phone = sipp.answer("agent_answer.xml", agent_port, media_port())
     code, log = await sipp.run(
         "trunk_caller.xml",
         "-p",
@@ -34,7 +34,7 @@ async def test_a_call_walks_the_ivr_and_talks_to_an_agent(engine, sipp, wired):
         "-mi",
         "127.0.0.1",
         "-mp",
-        str(free_port()),
+        str(media_port()),
         "-d",
         "4000",
     )
@@ -71,7 +71,7 @@ async def test_a_caller_from_an_unknown_address_is_refused(engine, sipp, switchb
     await sync_to_async(make_switchboard)(allowed="192.0.2.0/24")
     await reload(engine)
     code, log = await sipp.run(
-        "trunk_caller.xml", "-p", str(free_port()), "-mp", str(free_port()), timeout="10s"
+        "trunk_caller.xml", "-p", str(free_port()), "-mp", str(media_port()), timeout="10s"
     )
     assert code != 0
     assert "403" in log or engine.counters["refused"] == 1
@@ -84,10 +84,10 @@ async def test_a_declining_agent_passes_the_call_to_the_next(engine, sipp, wired
     port1, port2 = free_port(), free_port()
     await sipp.register("agent1", port1)
     await sipp.register("agent2", port2)
-    busy = sipp.answer("agent_busy.xml", port1, free_port())
-    phone = sipp.answer("agent_answer.xml", port2, free_port())
+    busy = sipp.answer("agent_busy.xml", port1, media_port())
+    phone = sipp.answer("agent_answer.xml", port2, media_port())
     code, log = await sipp.run(
-        "trunk_caller.xml", "-p", str(free_port()), "-mp", str(free_port()), "-d", "4000"
+        "trunk_caller.xml", "-p", str(free_port()), "-mp", str(media_port()), "-d", "4000"
     )
     assert code == 0, log
     assert (await busy)[0] == 0
@@ -101,7 +101,7 @@ async def test_a_declining_agent_passes_the_call_to_the_next(engine, sipp, wired
 
 async def test_a_caller_who_hangs_up_in_the_queue_is_recorded_as_abandoned(engine, sipp, wired):
     code, log = await sipp.run(
-        "trunk_caller.xml", "-p", str(free_port()), "-mp", str(free_port()), "-d", "1000"
+        "trunk_caller.xml", "-p", str(free_port()), "-mp", str(media_port()), "-d", "1000"
     )
     assert code == 0, log
     call = await sync_to_async(Call.objects.get)()

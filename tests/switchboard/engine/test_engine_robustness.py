@@ -9,7 +9,7 @@ from sportello.switchboard.engine.embedded import start_embedded
 from sportello.switchboard.engine.media.ng import leg_stats
 from sportello.switchboard.engine.media.node import MediaNodeConfig, MediaNodeProcess
 from sportello.switchboard.models import Call, QueueEntry
-from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard
+from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard, rtp_port
 from tests.switchboard.engine.engine_fixtures import media_args, media_port, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -42,8 +42,8 @@ async def test_a_restart_closes_the_calls_the_previous_run_left_open(switchboard
 @pytest.fixture
 async def two_media_nodes(switchboard_settings):
     nodes = [
-        MediaNodeProcess(MediaNodeConfig(port_min=48000, port_max=48999)),
-        MediaNodeProcess(MediaNodeConfig(port_min=49000, port_max=49999)),
+        MediaNodeProcess(MediaNodeConfig(port_min=rtp_port(48000), port_max=rtp_port(48999))),
+        MediaNodeProcess(MediaNodeConfig(port_min=rtp_port(49000), port_max=rtp_port(49999))),
     ]
     for node in nodes:
         await node.start()

@@ -115,14 +115,26 @@ async def _drop_agent(call: InboundCall) -> None:
     ng = call.node.client
     agent = engine.config.agents_by_id.get(call.agent_id)
     if agent is not None and agent.device == "browser":
-        # A fresh name for the agent side: the next agent's leg must not inherit the browser's
-        # ICE and DTLS-SRTP state (rtpengine refuses the ICE restart, the next browser gets no
-        # keys and no audio).
-        call.agent_tag = new_tag()
+        await fresh_agent_side(call)
     caller_sdp = await ng.answer(call.id, call.caller_tag, call.agent_tag, sdp.placeholder(),
                                  rtp_leg())  # fmt: skip
     if sdp.media_address(caller_sdp) != sdp.media_address(call.caller_sdp):
         await call._reinvite_caller(caller_sdp)
+
+
+async def fresh_agent_side(call: InboundCall) -> None:
+    """A new rtpengine leg for the agent side, so the next agent's leg does not inherit a
+    browser's ICE and DTLS-SRTP state (rtpengine refuses the ICE restart: no keys, no audio).
+
+    It is created by an offer: rtpengine fixes a leg's ICE role when it creates it, controlling
+    if by an offer, controlled if by an answer. A browser answering the next offer is controlled
+    too, and that conflict was settled by the ICE tie-breakers: a coin toss, lost half the time
+    (the next browser then heard nothing).
+    """
+    call.agent_tag = new_tag()
+    options = {**rtp_leg(), "to-tag": call.agent_tag}
+    caller_offer = call.invite.request.body.decode()
+    call.agent_offer = await call.node.client.offer(call.id, call.caller_tag, caller_offer, options)
 
 
 async def talk(call: InboundCall) -> bool:

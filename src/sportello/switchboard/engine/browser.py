@@ -59,6 +59,7 @@ class BrowserAgents:
         self.connections: dict[int, int] = {}
         self.ringing: dict[int, Ringing] = {}
         self.active: dict[int, InboundCall] = {}
+        self.consulted: dict[int, Any] = {}  # agent -> the Consultation their desk answered
         self._grace: dict[int, asyncio.TimerHandle] = {}
 
     def handles(self, agent_id: int) -> bool:
@@ -208,6 +209,9 @@ class BrowserAgents:
 
     def _hangup(self, agent_id: int, record_id: Any) -> None:
         call = self._active(agent_id, record_id)
+        consultation = self.consulted.get(agent_id)
+        if call is None and consultation is not None and call_key(consultation.call) == record_id:
+            consultation.target_hung_up()
         if call is None:
             return
         call.end_reason = Call.EndReason.AGENT_HANGUP
@@ -223,6 +227,8 @@ class BrowserAgents:
         extra: dict[str, Any] = {}
         if (call := self.active.get(agent_id)) is not None:
             extra["call"] = call_key(call)
+        elif (consultation := self.consulted.get(agent_id)) is not None:
+            extra["call"] = call_key(consultation.call)
         self.engine._spawn(self.send(agent_id, "agent.state", state=state, reason="", **extra))
 
     def _disconnected(self, agent_id: int) -> None:

@@ -1,5 +1,10 @@
 """Callbacks: a waiting caller asks to be called back and keeps their place in the queue.
 
+After the key the caller chooses the number to be called on: the one they call from, or one they
+type (``callback_number``). The number is taken while the call still waits in the ACD, and only
+a confirmed number turns the call into a callback there; an agent free meanwhile just gets the
+call.
+
 When the ACD offers the callback (``OfferCall.callback``) the engine rings the agent, then calls
 the citizen through the trunk and bridges them. A citizen who does not answer is tried again
 after a delay, up to a limit; the outcome goes on the ``CallbackRequest``.
@@ -23,7 +28,8 @@ from django.utils import timezone
 
 from sportello.switchboard import ivr
 from sportello.switchboard.acd import AcdStateError, OfferCall
-from sportello.switchboard.engine import outbound, records
+from sportello.switchboard.callback_number import DEFAULT_DIGIT_SECONDS, Chosen, NumberEntry
+from sportello.switchboard.engine import callback_number, outbound, records
 from sportello.switchboard.engine.bridge import Bridge
 from sportello.switchboard.engine.media.ng import MediaError
 from sportello.switchboard.models import Call, CallbackRequest, QueueEntry
@@ -37,6 +43,7 @@ log = logging.getLogger(__name__)
 KEY = "1"
 CITIZEN_RING_SECONDS = 30.0
 DEFAULT_EXPIRY_SECONDS = 24 * 3600.0
+OFFERS_TO_WAIT_OUT = 3  # agents who may ring, one after another, as the caller confirms
 
 
 @dataclass
@@ -54,10 +61,12 @@ class CallbackDesk:
     def __init__(
         self, engine: Engine, *, attempts: int = 3, retry_seconds: float = 60.0,
         expiry_seconds: float = DEFAULT_EXPIRY_SECONDS,
+        digit_seconds: float = DEFAULT_DIGIT_SECONDS,
     ) -> None:  # fmt: skip
         self.engine = engine
         self.attempts = attempts
         self.retry_seconds = retry_seconds
+        self.digit_seconds = digit_seconds
         self.expiry = datetime.timedelta(seconds=expiry_seconds)
         self.pending: dict[str, Pending] = {}
 
@@ -97,16 +106,56 @@ class CallbackDesk:
     # -- the request, from a caller waiting in queue ---------------------------------------
 
     async def request(self, call: InboundCall) -> bool:
-        """The caller pressed the key while waiting: keep the place, confirm, hang up."""
-        try:
-            self.engine._run(self.engine.acd.callback_requested(time.monotonic(), call.id))
-        except (AcdStateError, KeyError):
-            return False  # being offered to an agent right now: the caller stays on the line
+        """The caller pressed the key while waiting: take the number, keep the place, confirm,
+        hang up. False when the caller stays on the line (gave up, or an agent took the call)."""
+        chosen = await self._ask_number(call, interrupt=call.outcome)
+        if chosen is None or not await self._keep_place(call):
+            if not call.outcome.done():
+                await call._start_music()
+            return False
         await records.queue_left(call.entry, QueueEntry.Outcome.CALLBACK)
         call.leave_queue("callback")
-        await self._register(call, call.queue, call.entry.entered_at)
-        await _confirm(call)
+        await self._register(call, chosen, call.queue, call.entry.entered_at)
+        await _confirm(call, chosen)
         return True
+
+    async def _ask_number(
+        self, call: InboundCall, interrupt: asyncio.Future | None
+    ) -> Chosen | None:
+        entry = NumberEntry(call.record.caller_number, call.ivr.language, self.digit_seconds)
+        call.prompting = True  # no position announcement over the prompts
+        try:
+            with contextlib.suppress(MediaError):
+                await call.node.client.stop_media(call.id, call.caller_tag)
+            return await callback_number.ask(call, entry, interrupt)
+        finally:
+            call.prompting = False
+
+    async def _keep_place(self, call: InboundCall) -> bool:
+        """Turn the waiting call into a callback in the ACD; an agent ringing for it is waited
+        out first (they may answer: then False, and the call just connects)."""
+        for _ in range(OFFERS_TO_WAIT_OUT):
+            try:
+                self.engine._run(self.engine.acd.callback_requested(time.monotonic(), call.id))
+                return True
+            except KeyError:
+                return False
+            except AcdStateError:
+                if not await self._offer_settled(call):
+                    return False
+        return False
+
+    async def _offer_settled(self, call: InboundCall) -> bool:
+        """Wait for the agent ringing now; True when the call is back waiting in the queue."""
+        offer = self.engine._offers.get(call.id)
+        if offer is None:
+            return False
+        await call._start_music()
+        gone = asyncio.ensure_future(call.hung_up.wait())
+        await asyncio.wait({offer, gone, call.outcome}, return_when=asyncio.FIRST_COMPLETED)
+        gone.cancel()
+        call._check_caller()
+        return not call.outcome.done()
 
     async def accept_exit_offer(self, call: InboundCall) -> bool:
         """The queue's wait ran out with a callback offer: press the key to be called back."""
@@ -117,15 +166,22 @@ class CallbackDesk:
             digit = await call._next_digit(6.0)
         if digit != KEY:
             return False
+        chosen = await self._ask_number(call, interrupt=None)  # the call has left the ACD
+        if chosen is None:
+            return False
         queue, entered = call.queue, call.entry.entered_at
-        pending = await self._register(call, queue, entered)
+        pending = await self._register(call, chosen, queue, entered)
         self._arrive(call.id, pending)
-        await _confirm(call)
+        await _confirm(call, chosen)
         return True
 
-    async def _register(self, call: InboundCall, queue: QueueInfo, entered) -> Pending:
-        number = call.record.caller_number
-        row = await records.callback_requested(call.record, queue.id, number, entered)
+    async def _register(
+        self, call: InboundCall, chosen: Chosen, queue: QueueInfo, entered
+    ) -> Pending:
+        number = chosen.number
+        row = await records.callback_requested(
+            call.record, queue.id, number, entered, typed=chosen.typed
+        )
         waited = (timezone.now() - entered).total_seconds()
         pending = Pending(
             row, queue.id, call.trunk.id, number, call.number.number, call.ivr.language,
@@ -221,7 +277,8 @@ def _waiting_requests() -> list[CallbackRequest]:
     return list(waiting.select_related("call").order_by("queued_since", "id"))
 
 
-async def _confirm(call: InboundCall) -> None:
+async def _confirm(call: InboundCall, chosen: Chosen) -> None:
     with contextlib.suppress(MediaError):
         await call.node.client.stop_media(call.id, call.caller_tag)
-    await call._play(ivr.Play("callback_confirmed", call.ivr.language), barge_in=False)
+    prompt = "callback_confirmed_typed" if chosen.typed else "callback_confirmed"
+    await call._play(ivr.Play(prompt, call.ivr.language), barge_in=False)

@@ -72,6 +72,7 @@ class EngineSettings:
     callback_attempts: int = 3
     callback_retry_seconds: float = 60.0
     callback_expiry_seconds: float = 24 * 3600.0  # older waiting callbacks are not restored
+    callback_digit_seconds: float = 5.0  # a pause this long ends a typed callback number
 
 
 class Engine:
@@ -90,6 +91,7 @@ class Engine:
         self.callbacks = CallbackDesk(
             self, attempts=settings.callback_attempts, retry_seconds=settings.callback_retry_seconds,
             expiry_seconds=settings.callback_expiry_seconds,
+            digit_seconds=settings.callback_digit_seconds,
         )  # fmt: skip
         self.acd = Acd(settings=AcdSettings(ring_timeout=None, max_misses=3))
         self.calls: dict[str, InboundCall] = {}

@@ -92,11 +92,11 @@ async def agent_state(
 
 
 async def callback_requested(
-    call: Call, queue_id: int, number: str, queued_since
+    call: Call, queue_id: int, number: str, queued_since, *, typed: bool = False
 ) -> CallbackRequest:
     return await sync_to_async(CallbackRequest.objects.create)(
-        call=call, queue_id=queue_id, number=number, requested_at=timezone.now(),
-        queued_since=queued_since,
+        call=call, queue_id=queue_id, number=number, number_typed=typed,
+        requested_at=timezone.now(), queued_since=queued_since,
     )  # fmt: skip
 
 

@@ -4,8 +4,9 @@ import secrets
 import time
 
 
-def placeholder(host: str = "127.0.0.1") -> str:
-    """An answer for the side with nobody on it yet (IVR, queue): media goes to a discard port."""
+def placeholder(host: str = "127.0.0.1", port: int = 9) -> str:
+    """An answer for the side with nobody on it yet (IVR, queue): media goes to a discard port
+    (or to ``host``:``port``, a device whose address rtpengine already knows)."""
     session = secrets.randbelow(2**31)
     return (
         "v=0\r\n"
@@ -13,7 +14,7 @@ def placeholder(host: str = "127.0.0.1") -> str:
         "s=-\r\n"
         f"c=IN IP4 {host}\r\n"
         "t=0 0\r\n"
-        "m=audio 9 RTP/AVP 8 0 101\r\n"
+        f"m=audio {port} RTP/AVP 8 0 101\r\n"
         "a=rtpmap:8 PCMA/8000\r\n"
         "a=rtpmap:0 PCMU/8000\r\n"
         "a=rtpmap:101 telephone-event/8000\r\n"

@@ -70,6 +70,7 @@ class InboundCall:
         self.outcome: asyncio.Future = asyncio.get_running_loop().create_future()
         self.ivr = ivr.IvrSession(number.definition, is_open=engine.is_open(number))
         self._offer_task: asyncio.Task | None = None
+        self.prompting = False  # a menu while waiting (the callback number): no announcements
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -266,8 +267,8 @@ class InboundCall:
             queue_position_key,
         )
 
-        if self.connected.is_set() or self.hung_up.is_set() or self._announcing:
-            return  # the previous announcement is still playing: skip this one
+        if self.connected.is_set() or self.hung_up.is_set() or self._announcing or self.prompting:
+            return  # the previous announcement (or a menu) is still playing: skip this one
         keys = [queue_position_key(position)]
         if estimated_wait is not None:  # unknown while no agent serves the queue
             keys.append(estimated_wait_key(estimated_wait))
@@ -276,10 +277,10 @@ class InboundCall:
             with contextlib.suppress(MediaError, Hangup):
                 await self.node.client.stop_media(self.id, self.caller_tag)
                 for key in keys:
-                    if self.outcome.done():  # an agent took the call meanwhile
+                    if self.outcome.done() or self.prompting:  # taken by an agent, or a menu began
                         return
                     await self._play(ivr.Play(key, self.ivr.language), barge_in=False)
-                if not self.outcome.done():
+                if not self.outcome.done() and not self.prompting:
                     await self._start_music()
         finally:
             self._announcing = False

@@ -13,8 +13,9 @@ consultation. Only once the target answers is the agent's device moved to it (a 
 second peer connection in the browser), so a target who does not answer costs the agent nothing:
 they are back with the caller. Complete: the target's leg is re-pointed at the caller's call and
 the agent released; cancel (or the target hangs up): the target is hung up, the agent is back.
-A queue target is the queue's best free agent now. Consultation targets are reached over SIP:
-agents on a SIP phone, queue agents on a SIP phone, external numbers.
+A queue target is the queue's best free agent now, whatever their device. A browser agent is
+rung on their desk (engine/consult_desk.py): on complete their desk takes the caller's call on a
+new peer connection.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from sportello.switchboard.acd import AcdStateError, AgentState
-from sportello.switchboard.engine import agent_ops, mobile, outbound, records, sdp
+from sportello.switchboard.engine import agent_ops, consult_desk, mobile, outbound, records, sdp
 from sportello.switchboard.engine.media.legs import rtp_leg, webrtc_leg
 from sportello.switchboard.engine.media.ng import MediaError
 from sportello.switchboard.engine.sip import new_call_id, new_tag
@@ -139,9 +140,7 @@ async def release_agent(call: InboundCall) -> None:
     await agent_ops.unhold(call)
     await records.update(call.entry, talk_seconds=agent_ops._since(call.record.answered_at))
     await _leave_browser(call, agent_id)
-    await agent_ops._drop_agent(call)
-    if engine.browsers.handles(agent_id):  # the agent side was WebRTC: plain RTP for the next
-        call.agent_offer = await _plain_agent_side(call)
+    await agent_ops._drop_agent(call)  # a browser's WebRTC side is now a fresh plain RTP one
     with contextlib.suppress(AcdStateError, KeyError):
         engine._run(engine.acd.call_ended(time.monotonic(), call.id))
     call.connected.clear()
@@ -263,8 +262,6 @@ async def consult(engine: Engine, call_id: str, target: Target) -> Consultation:
     target_agent = target.agent_id
     if target.type == TargetType.QUEUE:
         target_agent = _queue_agent(engine, engine.config.queues_by_id[target.queue_id])
-    if target_agent is not None and engine.browsers.handles(target_agent):
-        raise TransferError("consult_browser_target")
     row = await records.transfer_requested(
         call.record, kind=CallTransfer.Kind.ATTENDED, by_agent_id=call.agent_id, **target.fields()
     )
@@ -274,13 +271,13 @@ async def consult(engine: Engine, call_id: str, target: Target) -> Consultation:
 
 
 def _queue_agent(engine: Engine, queue) -> int:
-    """The queue's free agent on a SIP phone with the best level for its skill."""
+    """The queue's free agent with the best level for its skill."""
     best: tuple[int, int] | None = None
     for agent in engine.config.agents_by_id.values():
         level = agent.skills.get(queue.skill)
         if level is None or queue.language not in agent.languages:
             continue
-        if engine.browsers.handles(agent.id) or not _free_agent(engine, agent.id):
+        if not _free_agent(engine, agent.id):
             continue
         if best is None or level < best[0]:
             best = (level, agent.id)
@@ -316,11 +313,13 @@ class Consultation:
         self.target_agent = target_agent
         self.agent_id = call.agent_id
         self.browser = self.engine.browsers.handles(self.agent_id)
+        self.desk = target_agent is not None and self.engine.browsers.handles(target_agent)
         self.id = new_call_id()  # rtpengine's call id for the consultation
         self.agent_tag, self.far_tag = new_tag(), new_tag()
         self.node = self.engine.media.allocate(self.id)
-        self.far: outbound.Leg | None = None
+        self.far: outbound.Leg | consult_desk.DeskLeg | None = None
         self.agent_moved: bool | None = None
+        self.caller_left_agent = False  # a failed hand-over gave the caller's call a new agent leg
         self.agent_sdp_sent = ""
         self.browser_offer: asyncio.Future | None = None
         self.decision: asyncio.Future[str] = asyncio.get_running_loop().create_future()
@@ -333,7 +332,8 @@ class Consultation:
             await agent_ops.hold(self.call)
             await self._status("ringing")
             if not await self._ring():
-                outcome = Outcome.CANCELLED if self.decision.done() else Outcome.NO_ANSWER
+                stopped = self.decision.done() or self.call.hung_up.is_set()
+                outcome = Outcome.CANCELLED if stopped else Outcome.NO_ANSWER
                 return
             await records.update(self.row, answered_at=timezone.now())
             await self._move_agent()
@@ -345,6 +345,8 @@ class Consultation:
                 outcome = Outcome.CANCELLED
         except Exception:
             log.exception("consultation on %s failed", self.call.id)
+            if self.call.hung_up.is_set():  # the caller left: nothing failed that still matters
+                outcome = Outcome.CANCELLED
         finally:
             await self._finish(outcome)
 
@@ -358,9 +360,7 @@ class Consultation:
             )
 
     async def _ring(self) -> bool:
-        ng = self.node.client
-        far_offer = await ng.offer(self.id, self.agent_tag, sdp.placeholder(), rtp_leg())
-        self.far_offer = far_offer
+        far_offer = self.far_offer = await self._far_offer()
         dialling = asyncio.ensure_future(self._dial(far_offer))
         stop = asyncio.ensure_future(self._stopped())
         await asyncio.wait({dialling, stop}, return_when=asyncio.FIRST_COMPLETED)
@@ -371,10 +371,25 @@ class Consultation:
         if isinstance(leg, str):
             return False
         self.far = leg
-        self.engine.register_dialog(leg.dialog.id, self)
-        if self.decision.done() or self.call.hung_up.is_set():
-            return False
-        return True
+        if isinstance(leg, outbound.Leg):
+            self.engine.register_dialog(leg.dialog.id, self)
+        return not (self.decision.done() or self.call.hung_up.is_set())
+
+    async def _far_offer(self) -> str:
+        """rtpengine's offer for the target. A desk's WebRTC leg is answered once and last, so
+        the agent's side is described already: a browser's own offer, a phone's address."""
+        ng = self.node.client
+        if not self.desk:
+            return await ng.offer(self.id, self.agent_tag, sdp.placeholder(), rtp_leg())
+        if self.browser:
+            offer, options = (
+                await self._browser_offer(),
+                {**webrtc_leg(), "DTLS-reverse": "passive"},
+            )
+        else:
+            offer, options = await consult_desk.agent_side_sdp(self.call), webrtc_leg()
+        self.agent_offered = offer
+        return await ng.offer(self.id, self.agent_tag, offer, options)
 
     async def _stopped(self) -> None:
         gone = asyncio.ensure_future(self.call.hung_up.wait())
@@ -382,6 +397,8 @@ class Consultation:
         gone.cancel()
 
     async def _dial(self, offer: str):
+        if self.desk:
+            return await consult_desk.ring(self, offer, RING_SECONDS)
         if self.target.type == TargetType.NUMBER:
             return await _dial_number(self.call, self.target.number, offer, self.stop)
         found = self.engine.agent_target(self.target_agent, self.call.trunk.id)
@@ -414,6 +431,11 @@ class Consultation:
             if not self.decision.done():
                 self.decision.set_result("cancel")
 
+    def target_hung_up(self) -> None:
+        """The consulted desk hung up: the agent goes back to the caller."""
+        if not self.decision.done():
+            self.decision.set_result("cancel")
+
     def on_digit(self, digit: str) -> None:
         """Digits in the consultation are between the agent and the target."""
 
@@ -422,6 +444,9 @@ class Consultation:
     async def _move_agent(self) -> None:
         """The agent now talks to the target: their device joins the consultation."""
         ng = self.node.client
+        if self.desk:
+            await self._move_agent_to_desk()
+            return
         if self.browser:
             browser_sdp = await self._browser_offer()
             far_sdp = await ng.offer(self.id, self.agent_tag, browser_sdp, BROWSER_OFFERS)
@@ -439,6 +464,22 @@ class Consultation:
         self.agent_moved = True
         if sdp.media_address(far_sdp) != sdp.media_address(self.far_offer):
             await outbound.reinvite(self.engine, self.far, far_sdp)
+
+    async def _move_agent_to_desk(self) -> None:
+        """The desk answered: its answer goes to rtpengine, rtpengine's to the agent."""
+        ng = self.node.client
+        options = webrtc_leg() if self.browser else rtp_leg()
+        to_agent = await ng.answer(self.id, self.agent_tag, self.far_tag, self.far.sdp, options)
+        self.agent_moved = True
+        if self.browser:
+            await self.engine.browsers.send(self.agent_id, "agent.consult_answer",
+                                            call=str(self.call.record.id), sdp=to_agent)  # fmt: skip
+            return
+        agent_sdp = await self._reinvite_agent(to_agent)
+        if sdp.media_address(agent_sdp) != sdp.media_address(self.agent_offered):
+            # The phone moved its media: tell rtpengine (the desk's leg is negotiated again).
+            await ng.offer(self.id, self.agent_tag, agent_sdp, webrtc_leg())
+            await ng.answer(self.id, self.agent_tag, self.far_tag, self.far.sdp, rtp_leg())
 
     async def _browser_offer(self) -> str:
         self.browser_offer = asyncio.get_running_loop().create_future()
@@ -469,6 +510,9 @@ class Consultation:
 
     async def _complete(self) -> None:
         """The target's leg moves to the caller's call; the agent leaves."""
+        if self.desk:
+            await self._complete_to_desk()
+            return
         call, far = self.call, self.far
         x_offer = await _plain_agent_side(call)
         request = far.dialog.reinvite(x_offer.encode())
@@ -488,6 +532,18 @@ class Consultation:
         await self._release_agent_to_target(external)
         _hand_over(call, far, external=external)
         self.far = None  # the call owns the leg now
+
+    async def _complete_to_desk(self) -> None:
+        """The target's desk takes the caller's call on a new leg; the agent leaves."""
+        call = self.call
+        await consult_desk.hand_over(self)
+        self.far = None  # the desk closed the consultation's leg for the call's
+        if (since := call.held_since) is not None:
+            call.held_since = None
+            held = call.entry.hold_seconds + (time.monotonic() - since)
+            await records.update(call.entry, hold_seconds=held)
+        await self._release_agent_to_target(external=False)
+        consult_desk.took_call(self)
 
     async def _release_agent_to_target(self, external: bool) -> None:
         call, engine = self.call, self.engine
@@ -514,7 +570,9 @@ class Consultation:
     async def _back_to_caller(self) -> None:
         """Cancelled or not answered: the agent talks to the caller again."""
         call = self.call
-        if self.agent_moved and not self.browser and call.agent_dialog is not None:
+        if self.browser and self.caller_left_agent:
+            await consult_desk.take_back(self)
+        elif self.agent_moved and not self.browser and call.agent_dialog is not None:
             agent_sdp = await self._reinvite_agent(call.agent_offer)
             ng = call.node.client
             caller_sdp = await ng.answer(call.id, call.caller_tag, call.agent_tag, agent_sdp,
@@ -526,16 +584,19 @@ class Consultation:
     async def _finish(self, outcome: str) -> None:
         self.stop.set()
         call = self.call
-        if self.far is not None:
+        if isinstance(self.far, consult_desk.DeskLeg):
+            await consult_desk.end(self)
+        elif self.far is not None:
             await outbound.hang_up(self.engine, self.far)
-            self.far = None
+        self.far = None
         if outcome != Outcome.COMPLETED and not call.hung_up.is_set():
             try:
                 await self._back_to_caller()
             except Exception:
                 log.exception("could not bring the agent back to the caller on %s", call.id)
+                await self._caller_to_queue()
         if outcome != Outcome.COMPLETED and self.target_agent is not None:
-            self.engine.set_agent_state(self.target_agent, "available")
+            self.engine.set_agent_state(self.target_agent, self._target_state())
         with contextlib.suppress(MediaError):
             await self.node.client.delete(self.id)
         self.engine.media.release(self.id)
@@ -543,9 +604,29 @@ class Consultation:
         if self.browser:
             await self.engine.browsers.send(self.agent_id, "agent.consult_end",
                                             call=str(call.record.id))  # fmt: skip
-        await self._status(str(outcome))
+        caller_gone = outcome != Outcome.COMPLETED and call.hung_up.is_set()
+        await self._status("caller_gone" if caller_gone else str(outcome))
         answered = outcome == Outcome.COMPLETED
         await records.transfer_ended(self.row, outcome, answered=answered)
+
+    async def _caller_to_queue(self) -> None:
+        """The agent cannot be brought back: the caller waits in the queue at their place rather
+        than talk to nobody, and the agent wraps up."""
+        call = self.call
+        try:
+            await release_agent(call)
+            await requeue(call, call.queue)
+        except Exception:
+            log.exception("could not put the caller of %s back in the queue", call.id)
+            call.end_reason = Call.EndReason.FAILED
+            call.hung_up.set()
+
+    def _target_state(self) -> str:
+        """A consulted agent is free again, unless their desk is gone (then logged out)."""
+        browsers = self.engine.browsers
+        if self.desk and not browsers.connections.get(self.target_agent):
+            return "offline"
+        return "available"
 
     async def _status(self, status: str) -> None:
         if self.browser:

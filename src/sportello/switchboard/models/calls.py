@@ -114,6 +114,9 @@ class CallbackRequest(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="callbacks")
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT)
     number = models.CharField(max_length=32)
+    number_typed = models.BooleanField(
+        default=False, help_text="typed on the keypad, not the number the caller called from"
+    )
     requested_at = models.DateTimeField()
     queued_since = models.DateTimeField(help_text="the caller's original place in the queue")
     attempts = models.PositiveSmallIntegerField(default=0)

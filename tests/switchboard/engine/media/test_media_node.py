@@ -12,6 +12,7 @@ from sportello.switchboard.engine.media.node import (
     rtpengine_command,
 )
 from sportello.switchboard.engine.media.testing import node_config_for_tests
+from tests.switchboard.engine.conftest import rtp_port
 
 
 def closed_udp_address():
@@ -51,7 +52,7 @@ async def test_allocation_fails_when_no_node_is_healthy():
 
 @pytest.mark.slow
 async def test_a_node_starts_answers_and_stops_cleanly(tmp_path):
-    node = MediaNodeProcess(node_config_for_tests(tmp_path, 45000, 45099))
+    node = MediaNodeProcess(node_config_for_tests(tmp_path, rtp_port(45000), rtp_port(45099)))
     await node.start()
     async with node.client() as ng:
         await ng.ping()
@@ -73,8 +74,8 @@ async def test_a_node_that_cannot_start_raises_with_its_log(tmp_path):
 @pytest.mark.slow
 async def test_new_calls_go_to_the_surviving_node_when_one_dies(tmp_path):
     nodes = [
-        MediaNodeProcess(node_config_for_tests(tmp_path / "one", 45100, 45199)),
-        MediaNodeProcess(node_config_for_tests(tmp_path / "two", 45200, 45299)),
+        MediaNodeProcess(node_config_for_tests(tmp_path / "one", rtp_port(45100), rtp_port(45199))),
+        MediaNodeProcess(node_config_for_tests(tmp_path / "two", rtp_port(45200), rtp_port(45299))),
     ]
     await asyncio.gather(*(n.start() for n in nodes))
     changes = asyncio.Queue()
@@ -100,7 +101,7 @@ async def test_new_calls_go_to_the_surviving_node_when_one_dies(tmp_path):
 
 @pytest.mark.slow
 async def test_a_node_that_comes_back_is_used_again(tmp_path):
-    config = node_config_for_tests(tmp_path, 45300, 45399)
+    config = node_config_for_tests(tmp_path, rtp_port(45300), rtp_port(45399))
     node = MediaNodeProcess(config)
     await node.start()
     pool = MediaNodePool([node.ng_address])

@@ -1,7 +1,8 @@
 """The default IVR prompts: what each prompt says, in each caller language.
 
 Plain, polite, short sentences. ``{n}`` is a number that espeak-ng reads in the prompt's language.
-Keys with a number (``queue_position_7``, ``estimated_wait_5``) are expanded by ``catalogue()``.
+Keys with a number (``queue_position_7``, ``estimated_wait_5``, ``digit_3``) are expanded by
+``catalogue()``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,74 @@ PROMPTS: dict[str, dict[str, str]] = {
         "ca": "Gràcies. Us trucarem a aquest número tan aviat com un agent estigui disponible.",
         "es": "Gracias. Le llamaremos a este número en cuanto haya un agente disponible.",
         "en": "Thank you. We will call you back on this number as soon as an agent is free.",
+    },
+    "callback_confirmed_typed": {
+        "it": "Grazie. La richiameremo al numero indicato appena un operatore sarà libero.",
+        "fr": "Merci. Nous vous rappellerons au numéro indiqué dès qu'un conseiller sera disponible.",
+        "ca": "Gràcies. Us trucarem al número que heu indicat tan aviat com un agent estigui "
+        "disponible.",
+        "es": "Gracias. Le llamaremos al número que ha indicado en cuanto haya un agente disponible.",
+        "en": "Thank you. We will call you back on the number you gave as soon as an agent is free.",
+    },
+    # Taking the number to call back (switchboard/callback_number.py).
+    "callback_number_choice": {
+        "it": "Per essere richiamato al numero da cui sta chiamando, prema 1. "
+        "Per indicare un altro numero, prema 2.",
+        "fr": "Pour être rappelé au numéro depuis lequel vous appelez, appuyez sur 1. "
+        "Pour indiquer un autre numéro, appuyez sur 2.",
+        "ca": "Perquè us truquem al número des del qual truqueu, premeu 1. "
+        "Per indicar un altre número, premeu 2.",
+        "es": "Para que le llamemos al número desde el que llama, pulse 1. "
+        "Para indicar otro número, pulse 2.",
+        "en": "To be called back on the number you are calling from, press 1. "
+        "To give another number, press 2.",
+    },
+    "callback_number_withheld": {
+        "it": "Il suo numero è nascosto. "
+        "Digiti il numero al quale vuole essere richiamato, seguito dal tasto cancelletto.",
+        "fr": "Votre numéro est masqué. "
+        "Composez le numéro auquel vous souhaitez être rappelé, suivi de la touche dièse.",
+        "ca": "El vostre número està ocult. "
+        "Marqueu el número on voleu que us truquem, seguit de la tecla coixinet.",
+        "es": "Su número está oculto. "
+        "Marque el número al que quiere que le llamemos, seguido de la tecla almohadilla.",
+        "en": "Your number is withheld. "
+        "Please type the number to call you back on, followed by the hash key.",
+    },
+    "callback_number_type": {
+        "it": "Digiti il numero al quale vuole essere richiamato, seguito dal tasto cancelletto.",
+        "fr": "Composez le numéro auquel vous souhaitez être rappelé, suivi de la touche dièse.",
+        "ca": "Marqueu el número on voleu que us truquem, seguit de la tecla coixinet.",
+        "es": "Marque el número al que quiere que le llamemos, seguido de la tecla almohadilla.",
+        "en": "Please type the number to call you back on, followed by the hash key.",
+    },
+    "callback_number_invalid": {
+        "it": "Il numero digitato non è valido o non può essere chiamato.",
+        "fr": "Ce numéro n'est pas valide ou ne peut pas être appelé.",
+        "ca": "Aquest número no és vàlid o no s'hi pot trucar.",
+        "es": "Este número no es válido o no se puede llamar.",
+        "en": "Sorry, that number is not valid or cannot be called.",
+    },
+    "callback_number_read_back": {
+        "it": "Ha digitato:",
+        "fr": "Vous avez composé :",
+        "ca": "Heu marcat:",
+        "es": "Ha marcado:",
+        "en": "You typed:",
+    },
+    "callback_number_confirm": {
+        "it": "Se è corretto, prema 1. Per digitarlo di nuovo, prema 2.",
+        "fr": "Si c'est correct, appuyez sur 1. Pour le composer à nouveau, appuyez sur 2.",
+        "ca": "Si és correcte, premeu 1. Per tornar-lo a marcar, premeu 2.",
+        "es": "Si es correcto, pulse 1. Para marcarlo de nuevo, pulse 2.",
+        "en": "If this is right, press 1. To type it again, press 2.",
+    },
+    "callback_number_cancelled": {
+        "it": "Non è stato possibile registrare un numero per la richiamata.",
+        "fr": "Nous n'avons pas pu enregistrer de numéro pour le rappel.",
+        "ca": "No hem pogut registrar cap número per tornar-vos la trucada.",
+        "es": "No hemos podido registrar un número para devolverle la llamada.",
+        "en": "Sorry, we could not take a number to call you back on.",
     },
     "voicemail_beep": {
         "it": "Lasci il suo messaggio dopo il segnale acustico.",
@@ -200,6 +269,15 @@ ESTIMATED_WAIT_LONG = {
     "en": "The estimated wait is more than thirty minutes.",
 }
 
+# A typed number is read back one digit at a time: ``digit_0`` ... ``digit_9``.
+DIGITS = {
+    "it": ("zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"),
+    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
+    "ca": ("zero", "u", "dos", "tres", "quatre", "cinc", "sis", "set", "vuit", "nou"),
+    "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"),
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+}
+
 # One prompt for every caller, each option spoken in its own language; digit = position + 1.
 CHOOSE_LANGUAGE = {
     "it": "Per l'italiano, prema 1.",
@@ -221,6 +299,8 @@ def catalogue(language: str) -> dict[str, str]:
     for n in WAIT_MINUTES:
         texts[f"estimated_wait_{n}"] = (one if n == 1 else several).format(n=n)
     texts["estimated_wait_long"] = ESTIMATED_WAIT_LONG[language]
+    for n, word in enumerate(DIGITS[language]):
+        texts[f"digit_{n}"] = word
     return texts
 
 

@@ -38,9 +38,11 @@
   function handle(message) {
     document.dispatchEvent(new CustomEvent("desktop:message", { detail: message }));
     if (message.type === "agent.state") { recover(message); showState(message.state, message.reason); }
+    else if (message.type === "agent.offer" && (message.transferred || message.resumed)) takeOver(message);
     else if (message.type === "agent.offer") ring(message);
     else if (message.type === "agent.cancel") cancelled(message);
     else if (message.type === "agent.hangup") ended(message);
+    else if (message.type === "agent.consult_end") consultEnded(message);
   }
 
   // What ended or stopped ringing while the socket was down is closed here.
@@ -66,15 +68,21 @@
 
   function show(ids, visible) { ids.forEach((id) => { $(id).hidden = !visible; }); }
 
-  function ring(message) {
-    offer = message;
+  function showDetails(message) {
     $("call-caller").textContent = message.caller || "–";
     $("call-queue").textContent = message.queue;
     $("call-language").textContent = message.language;
     $("call-waited").textContent = message.waited + " s";
+  }
+
+  function ring(message) {
+    offer = message;
+    showDetails(message);
     show(["call-details", "answer", "reject"], true);
     show(["no-call", "wrap-up"], false);
-    announce(fmt(T.incoming, { caller: message.caller, queue: message.queue, waited: message.waited }));
+    // A consultation: a colleague asks about this caller, who is on hold meanwhile.
+    const text = message.consult ? T.consult : T.incoming;
+    announce(fmt(text, { caller: message.caller, queue: message.queue, waited: message.waited }));
     $("ring-tone").play().catch(() => {});
     $("answer").focus();
     if (message.outbound) answer();  // the agent's own click-to-dial call
@@ -141,13 +149,39 @@
     if (offer && pc) send({ type: "hangup", call: offer.call });
   }
 
-  function ended(message) {
-    if (!offer || offer.call !== message.call) return;
-    stopRing();
+  function closePeer() {
     window.clearInterval(statsTimer);
     if (pc) pc.close();
     if (stream) stream.getTracks().forEach((track) => track.stop());
     pc = null; stream = null;
+  }
+
+  // A new peer connection to the caller: the consultation this desk answered became its call
+  // (transferred), or this desk's transfer failed and its call came back to it (resumed).
+  function takeOver(message) {
+    if (!offer || offer.call !== message.call || Boolean(offer.consult) !== Boolean(message.transferred)) return;
+    closePeer();
+    offer = message;
+    showDetails(message);
+    answer();
+  }
+
+  // The consultation ended without the call (cancelled, the caller left, or this desk did not
+  // take the call in time): no wrap-up.
+  function consultEnded(message) {
+    if (!offer || !(offer.consult || offer.transferred) || offer.call !== message.call) return;
+    stopRing();
+    closePeer();
+    offer = null;
+    show(["answer", "reject", "mute", "hold", "hangup", "keypad", "quality", "call-details"], false);
+    show(["no-call"], true);
+    announce(T.consultEnded);
+  }
+
+  function ended(message) {
+    if (!offer || offer.call !== message.call) return;
+    stopRing();
+    closePeer();
     show(["answer", "reject", "mute", "hold", "hangup", "keypad", "quality", "call-details"], false);
     show(["no-call", "wrap-up"], true);
     $("wrap-call").value = message.call;
