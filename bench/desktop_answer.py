@@ -185,10 +185,10 @@ async def main(args, workdir: Path, agents: int, desk: tuple[int, str]) -> None:
     engine = running.engine
     server, task, web = await serve_web()
     sipp = Sipp(workdir, engine.endpoint.local_address("udp")[1])
-    agent_port = free_port()
+    phone_ports = [free_port()]
     try:
-        await register_agents(sipp.engine_port, agents, agent_port)
-        setup = await bench_setup(engine, sipp, args.setup_calls, agent_port)
+        await register_agents(sipp.engine_port, agents, phone_ports)
+        setup = await bench_setup(engine, sipp, args.setup_calls, phone_ports)
         rows = await answer_calls(web, desk[1], sipp, args.calls)
         print(report("click on Answer → audio flowing (first inbound RTP in the browser)",
                      [r["audio"] - r["click"] for r in rows]))  # fmt: skip
