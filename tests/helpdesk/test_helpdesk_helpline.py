@@ -58,16 +58,7 @@ def test_with_no_mediator_for_the_language_it_says_so(place):
     assert not Booking.objects.exists()
 
 
-@pytest.fixture
-def gateway(settings):
-    gateway, server = twilio_server.start()
-    settings.SMS_API_URL = gateway.url
-    settings.SMS_ACCOUNT = twilio_server.ACCOUNT
-    settings.SMS_TOKEN = twilio_server.TOKEN
-    settings.SMS_FROM = "+15005550006"
-    yield gateway
-    server.shutdown()
-    server.server_close()
+gateway = twilio_server.gateway
 
 
 def test_the_caller_gets_the_confirmation_by_sms_at_once(

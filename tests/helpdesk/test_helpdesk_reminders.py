@@ -16,16 +16,7 @@ from tests.helpdesk.factories import at, key
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def gateway(settings):
-    gateway, server = twilio_server.start()
-    settings.SMS_API_URL = gateway.url
-    settings.SMS_ACCOUNT = twilio_server.ACCOUNT
-    settings.SMS_TOKEN = twilio_server.TOKEN
-    settings.SMS_FROM = "+15005550006"
-    yield gateway
-    server.shutdown()
-    server.server_close()
+gateway = twilio_server.gateway
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+import pytest
+
 ACCOUNT = "AC00000000000000000000000000000001"
 TOKEN = "secret-token"
 
@@ -72,3 +74,16 @@ def start() -> tuple[Gateway, ThreadingHTTPServer]:
     gateway.url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return gateway, server
+
+
+@pytest.fixture
+def gateway(settings):
+    """A running local gateway, configured as the product's SMS provider."""
+    gateway, server = start()
+    settings.SMS_API_URL = gateway.url
+    settings.SMS_ACCOUNT = ACCOUNT
+    settings.SMS_TOKEN = TOKEN
+    settings.SMS_FROM = "+15005550006"
+    yield gateway
+    server.shutdown()
+    server.server_close()

@@ -56,16 +56,7 @@ def prompts_played(engine) -> list[str]:
     return played
 
 
-@pytest.fixture
-def gateway(settings):
-    gateway, server = twilio_server.start()
-    settings.SMS_API_URL = gateway.url
-    settings.SMS_ACCOUNT = twilio_server.ACCOUNT
-    settings.SMS_TOKEN = twilio_server.TOKEN
-    settings.SMS_FROM = "+15005550006"
-    yield gateway
-    server.shutdown()
-    server.server_close()
+gateway = twilio_server.gateway
 
 
 @pytest.fixture

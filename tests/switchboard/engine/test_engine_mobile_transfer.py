@@ -25,7 +25,9 @@ engine, sipp = engine_fixtures.engine, engine_fixtures.sipp
 MOBILE = "+393471112222"
 
 
-async def test_a_blind_transfer_to_a_mobile_agent_goes_through_the_trunk_and_the_key(engine, sipp):
+async def _desk_call_and_a_free_mobile(engine, sipp, desk_scenario: str):
+    """A caller talks to the desk agent (a SIPp phone playing ``desk_scenario``) while the
+    other agent, on a mobile reached through the carrier's port, is available."""
     setup = await sync_to_async(make_switchboard)(flow=QUEUE_ONLY, announce_every_seconds=0)
     at_desk, on_mobile = setup.agents
     carrier_port = free_port()
@@ -36,12 +38,18 @@ async def test_a_blind_transfer_to_a_mobile_agent_goes_through_the_trunk_and_the
     await reload(engine)
     desk_port = free_port()
     await sipp.register("agent1", desk_port)
-    desk = sipp.answer("agent_answer.xml", desk_port, media_port())
+    desk = sipp.answer(desk_scenario, desk_port, media_port())
     caller = asyncio.ensure_future(sipp.run("trunk_transferred.xml", *media_args()))
     call = await connected_call(engine)
     assert call.agent_id == at_desk.id
-
     engine.set_agent_state(on_mobile.id, "available")  # a mobile never registers
+    return at_desk, on_mobile, carrier_port, desk, caller, call
+
+
+async def test_a_blind_transfer_to_a_mobile_agent_goes_through_the_trunk_and_the_key(engine, sipp):
+    at_desk, on_mobile, carrier_port, desk, caller, call = await _desk_call_and_a_free_mobile(
+        engine, sipp, "agent_answer.xml"
+    )
     played = prompts_played(engine)
     mobile = sipp.answer("mobile_confirm.xml", carrier_port, media_port(), "-trace_msg", echo=False)
     assert await engine.transfer(call.id, agent_id=on_mobile.id)
@@ -74,20 +82,9 @@ async def test_a_blind_transfer_to_a_mobile_agent_goes_through_the_trunk_and_the
 
 
 async def test_a_mobile_agent_is_consulted_after_the_confirm_key(engine, sipp):
-    setup = await sync_to_async(make_switchboard)(flow=QUEUE_ONLY, announce_every_seconds=0)
-    at_desk, on_mobile = setup.agents
-    carrier_port = free_port()
-    await sync_to_async(Trunk.objects.filter(pk=setup.trunk.pk).update)(port=carrier_port)
-    await sync_to_async(Agent.objects.filter(pk=on_mobile.pk).update)(
-        device=Agent.Device.MOBILE, mobile_number=MOBILE
+    at_desk, on_mobile, carrier_port, desk, caller, call = await _desk_call_and_a_free_mobile(
+        engine, sipp, "agent_consults.xml"
     )
-    await reload(engine)
-    desk_port = free_port()
-    await sipp.register("agent1", desk_port)
-    desk = sipp.answer("agent_consults.xml", desk_port, media_port())
-    caller = asyncio.ensure_future(sipp.run("trunk_transferred.xml", *media_args()))
-    call = await connected_call(engine)
-    engine.set_agent_state(on_mobile.id, "available")
     played = prompts_played(engine)
     mobile = sipp.answer(
         "mobile_confirm_moves.xml", carrier_port, media_port(), "-trace_msg", echo=False

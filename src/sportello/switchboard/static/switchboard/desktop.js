@@ -109,22 +109,35 @@
     });
   }
 
+  function microphone() {
+    const mic = localStorage.getItem("sportello.microphone");  // chosen in devices.js
+    return navigator.mediaDevices.getUserMedia({ audio: mic ? { deviceId: mic } : true });
+  }
+
+  // A peer connection sending `stream` and playing what it receives in `audio`.
+  function openPeer(stream, audio) {
+    const peer = new RTCPeerConnection({ iceServers: JSON.parse($("ice-servers").textContent) });
+    peer.ontrack = (event) => { audio.srcObject = event.streams[0] || new MediaStream([event.track]); };
+    stream.getTracks().forEach((track) => peer.addTrack(track, stream));
+    return peer;
+  }
+
+  // transfer.js's consultation leg is made the same way.
+  window.sportelloWebrtc = { microphone: microphone, openPeer: openPeer, iceGathered: iceGathered };
+
   async function answer() {
     if (!offer || pc) return;
     stopRing();
     show(["answer", "reject"], false);
     try {
-      const mic = localStorage.getItem("sportello.microphone");  // chosen in devices.js
-      stream = await navigator.mediaDevices.getUserMedia({ audio: mic ? { deviceId: mic } : true });
+      stream = await microphone();
     } catch (error) {
       announce(T.noMicrophone);
       send({ type: "reject", call: offer.call });
       return;
     }
-    pc = new RTCPeerConnection({ iceServers: JSON.parse($("ice-servers").textContent) });
+    pc = openPeer(stream, $("remote-audio"));
     window.sportelloPeer = pc;
-    pc.ontrack = (event) => { $("remote-audio").srcObject = event.streams[0] || new MediaStream([event.track]); };
-    stream.getTracks().forEach((track) => pc.addTrack(track, stream));
     await pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
     // Be the DTLS server: the browser's checks may reach rtpengine before our answer does, and a
     // handshake started then fails; as server we wait for rtpengine, which then knows our keys.

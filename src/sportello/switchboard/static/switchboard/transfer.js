@@ -74,27 +74,15 @@
 
   // -- the consultation leg in the browser (the engine asks for our offer once the target answers)
 
-  function iceGathered(peer) {
-    if (peer.iceGatheringState === "complete") return Promise.resolve();
-    return new Promise((resolve) => {
-      peer.addEventListener("icegatheringstatechange", () => {
-        if (peer.iceGatheringState === "complete") resolve();
-      });
-      window.setTimeout(resolve, 3000);
-    });
-  }
-
   async function startConsultation(message) {
     endConsultation();
-    const mic = localStorage.getItem("sportello.microphone");
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: mic ? { deviceId: mic } : true });
-    const pc = new RTCPeerConnection({ iceServers: JSON.parse($("ice-servers").textContent) });
+    const webrtc = window.sportelloWebrtc;  // from desktop.js
+    const stream = await webrtc.microphone();
+    const pc = webrtc.openPeer(stream, $("consult-audio"));
     consult = { pc: pc, stream: stream };
     window.sportelloConsultPeer = pc;
-    pc.ontrack = (event) => { $("consult-audio").srcObject = event.streams[0] || new MediaStream([event.track]); };
-    stream.getTracks().forEach((track) => pc.addTrack(track, stream));
     await pc.setLocalDescription(await pc.createOffer());
-    await iceGathered(pc);
+    await webrtc.iceGathered(pc);
     send({ type: "consult_offer", call: message.call, sdp: pc.localDescription.sdp });
   }
 
