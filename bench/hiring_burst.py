@@ -188,7 +188,7 @@ end
 response = function(status, headers, body)
   if status == 303 then
     acked = acked + 1
-    out:write(headers["Location"] or headers["location"], "\\n")
+    out:write(headers["Location"], "\\n")
   else
     other = other + 1
   end
