@@ -1,4 +1,6 @@
 import os
+import time
+import types
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,6 +39,16 @@ def _isolated(settings, request):
         }
     yield
     cache.clear()
+
+
+@pytest.fixture
+def rate_window_held(monkeypatch):
+    """django-ratelimit counts in fixed windows of wall-clock time: a test crossing a window's
+    edge (a minute boundary on a slow machine) would see its count start again. Hold its clock."""
+    from django_ratelimit import core
+
+    now = time.time()
+    monkeypatch.setattr(core, "time", types.SimpleNamespace(time=lambda: now))
 
 
 # -- real Chromium (Playwright) with axe-core --------------------------------------------------

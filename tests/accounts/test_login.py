@@ -39,7 +39,7 @@ def test_it_locks_the_account_after_repeated_failures(client, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_it_rate_limits_login_attempts(client):
+def test_it_rate_limits_login_attempts(client, rate_window_held):
     for _ in range(10):
         _login(client, "x@example.org", "wrong password")
     assert _login(client, "x@example.org", "wrong password").status_code == 429

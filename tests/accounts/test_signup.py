@@ -95,7 +95,7 @@ def test_it_requires_csrf(client):
     assert User.objects.count() == 0
 
 
-def test_it_rate_limits_sign_up(client, settings):
+def test_it_rate_limits_sign_up(client, settings, rate_window_held):
     for i in range(5):
         client.post("/en/account/signup/", {**GOOD, "email": f"p{i}@example.org"})
     response = client.post("/en/account/signup/", {**GOOD, "email": "late@example.org"})

@@ -93,7 +93,7 @@ def test_bad_slots_get_a_clear_message_and_change_nothing(
     assert not Booking.objects.exists()
 
 
-def test_the_booking_post_is_rate_limited(client, mediator, place, day, settings):
+def test_the_booking_post_is_rate_limited(client, mediator, place, day, settings, rate_window_held):
     cache.clear()
     statuses = [
         client.post(_times_url(place), {"slot": "", **DETAILS}).status_code for _ in range(12)
