@@ -75,6 +75,7 @@ from django.utils.crypto import get_random_string  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 
 from sportello.accounts.models import CitizenProfile, Office, User  # noqa: E402
+from sportello.core import heap  # noqa: E402
 from sportello.hiring.forms.application import new_key  # noqa: E402
 from sportello.hiring.models import Application, Call, ProtocolCounter, RuleSetVersion  # noqa: E402
 from sportello.urls import urlpatterns as _product_urls  # noqa: E402
@@ -97,6 +98,8 @@ urlpatterns = [path("bench/insert-one/", insert_one), *_product_urls]
 if os.environ.get("BURST_SERVER"):
     settings.ROOT_URLCONF = "bench.hiring_burst"
 application = get_wsgi_application()
+if os.environ.get("BURST_SERVER"):
+    heap.settle()  # as sportello/wsgi.py does
 
 # -- data --------------------------------------------------------------------------------
 

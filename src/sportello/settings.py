@@ -123,6 +123,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that skips `SELECT 1` on a quiet connection.
+    DATABASES["default"]["ENGINE"] = "sportello.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web, worker and engine processes share the file.
     DATABASES["default"]["OPTIONS"] = {

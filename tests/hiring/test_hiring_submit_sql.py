@@ -188,3 +188,14 @@ def test_the_citizen_s_form_takes_the_one_statement_path(client, db_tasks):
     assert len(writes) == 1 and writes[0].startswith("WITH n AS")
     assert app.protocol == f"{YEAR}/000001" and app.data["isee_value"] == "12000.00"
     assert AuditEvent.objects.get().ip_address == "127.0.0.1"
+
+
+def test_the_statement_is_prepared_on_the_connection(db_tasks):
+    """PostgreSQL parses and plans it once per connection (core/prepared.py)."""
+    citizen = CitizenFactory(password=None)
+    for _ in range(2):
+        do_submit(make_call(), citizen, er_data(), key=uuid.uuid4().hex, by=citizen)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [s for (s,) in cursor.fetchall()]
+    assert [s for s in statements if s.startswith("WITH n AS")]

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Model
 
+from sportello.core import prepared
+
 
 def load(model: type[Model], pk, using: str = "default") -> Model | None:
     """The `model` row with primary key `pk`, or None (also for a malformed `pk`)."""
@@ -20,7 +22,7 @@ def load(model: type[Model], pk, using: str = "default") -> Model | None:
         return None
     connection = connections[using]
     sql, names, converters = _statement(model, connection.alias)
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:

@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from sportello.audit.context import current
 from sportello.audit.models import AuditEvent
+from sportello.core import prepared
 from sportello.hiring.models import Application, ApplicationRevision, Call, ProtocolCounter
 
 SUBMITTED_ACTION = "hiring.application_submitted"
@@ -94,7 +95,7 @@ def _run(sql: str, params: list):
 
 
 def _fetch(sql: str, params: list):
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 

@@ -1,0 +1,43 @@
+"""PostgreSQL, with a health check that needs no round trip while the connection is quiet,
+and a cursor that has statements prepared (`sportello.core.prepared`).
+
+With CONN_HEALTH_CHECKS Django runs `SELECT 1` on a persistent connection before each
+request's first query. When PostgreSQL ends a session (a restart, `pg_terminate_backend`, an
+idle timeout) it sends an error and closes the socket, so an idle connection whose socket has
+nothing to read is still open and the query is skipped. Anything waiting on the socket, a
+connection psycopg already knows is broken, or one not idle gets Django's full check."""
+
+import select
+
+from django.db.backends.postgresql import base
+from psycopg import pq
+
+
+class PreparingCursor(base.ServerBindingCursor):
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+class DatabaseOperations(base.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        if isinstance(cursor, PreparingCursor):  # bound on the server: show it with its values
+            return self.compose_sql(sql, params)
+        return super().last_executed_query(cursor, sql, params)
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
+    def is_usable(self):
+        if self.connection is not None and _quiet(self.connection.pgconn):
+            return True
+        return super().is_usable()
+
+
+def _quiet(pgconn) -> bool:
+    if pgconn.status != pq.ConnStatus.OK:
+        return False
+    if pgconn.transaction_status != pq.TransactionStatus.IDLE:
+        return False
+    readable, _, _ = select.select([pgconn.socket], [], [], 0)
+    return not readable
