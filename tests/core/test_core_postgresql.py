@@ -11,7 +11,7 @@ from sportello.accounts.models import User
 from sportello.core import prepared, rows
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
