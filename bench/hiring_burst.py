@@ -6,7 +6,9 @@ submission (protocol number, application, revision, audit event, receipt task ro
 statement, its own transaction (services/submit_sql.py), and answers 303 to the receipt page.
 The server runs the production settings (SPORTELLO_DEPLOYMENT=production, DEBUG off,
 persistent connections, cached_db sessions on Redis, no access log) under gunicorn gthread
-workers, one process per core × 4 threads by default. In the same run, two references:
+workers, one process per core × 4 threads by default. In the same run, two references, the
+three loads taking turns in short rounds (4 by default) so that each ratio compares figures taken
+under the same conditions on a machine whose speed drifts:
 
 - pgbench running the same statement as the submission, on copies of the same tables
   (PostgreSQL alone, no Python);
@@ -19,7 +21,8 @@ by PostgreSQL and by everything else on the machine during the burst.
 
 Run against a scratch PostgreSQL database (it migrates it) and a scratch Redis database:
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/hiringburst REDIS_URL=redis://127.0.0.1:6379/9 \\
-      .venv/bin/python bench/hiring_burst.py [citizens] [seconds] [connections] [gthread[:processes:threads]|sync]
+      .venv/bin/python bench/hiring_burst.py [citizens] [seconds per load] [connections] \\
+      [gthread[:processes:threads]|sync] [rounds]
 """
 
 from __future__ import annotations
@@ -314,6 +317,7 @@ class LockSampler:
 
     def __init__(self, database: str):
         self.database, self.samples, self.stop = database, [], threading.Event()
+        self.paused = threading.Event()  # set while the references run
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
@@ -328,6 +332,8 @@ class LockSampler:
             autocommit=True,
         ) as conn:
             while not self.stop.wait(0.05):
+                if self.paused.is_set():
+                    continue
                 row = conn.execute(
                     "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) "
                     "FROM pg_stat_activity WHERE datname = %s AND state <> 'idle' "
@@ -335,6 +341,12 @@ class LockSampler:
                     [self.database],
                 ).fetchone()
                 self.samples.append(row)
+
+    def pause(self) -> None:
+        self.paused.set()
+
+    def resume(self) -> None:
+        self.paused.clear()
 
     def __enter__(self):
         self.thread.start()
@@ -448,14 +460,19 @@ SELECT app.id, app.protocol, rev.id, rev.sha256 FROM app, rev;
 """
 
 
-def pgbench_reference(seconds: int, conns: int) -> tuple[float, float]:
-    """(transactions/s, pgbench's own CPU seconds) for the submit statements without Python."""
+def pgbench_tables() -> None:
+    """Empty copies of the tables a submission writes, for pgbench."""
     year = timezone.localdate().year
     with connection.cursor() as cursor:
         for copy, table in PGBENCH_TABLES.items():
             cursor.execute(f"DROP TABLE IF EXISTS {copy}")
             cursor.execute(f"CREATE TABLE {copy} (LIKE {table} INCLUDING ALL)")
         cursor.execute("INSERT INTO bench_counter (year, last) VALUES (%s, 0)", [year])
+
+
+def pgbench_reference(seconds: int, conns: int) -> tuple[float, float]:
+    """(transactions/s, pgbench's own CPU seconds) for the submit statements without Python."""
+    year = timezone.localdate().year
     db = settings.DATABASES["default"]
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(PGBENCH_SCRIPT)
@@ -501,11 +518,11 @@ def pgbench_reference(seconds: int, conns: int) -> tuple[float, float]:
 # -- the check -----------------------------------------------------------------------------
 
 
-def check(call: Call, acks_prefix: str, threads: int, first_number: int) -> tuple[int, list[str]]:
+def check(call: Call, ack_files: list[Path], first_number: int) -> tuple[int, list[str]]:
     """(acknowledged count, problems) after the burst."""
     acked: set[int] = set()  # a form sent again (wrk wrapped around) is acknowledged again
-    for n in range(threads):
-        for line in Path(f"{acks_prefix}.{n}").read_text().splitlines():
+    for ack_file in ack_files:
+        for line in ack_file.read_text().splitlines():
             acked.add(int(line.rstrip("/").rsplit("/", 1)[1]))
     problems = []
     rows = dict(Application.objects.filter(call=call).values_list("pk", "protocol"))
@@ -527,11 +544,44 @@ def check(call: Call, acks_prefix: str, threads: int, first_number: int) -> tupl
     return len(acked), problems
 
 
+class Totals:
+    """Sums over the rounds of one kind of load."""
+
+    def __init__(self):
+        self.count, self.elapsed, self.wrk_cpu, self.p50s, self.p99s = 0, 0.0, 0.0, [], []
+        self.other = 0  # answers other than the expected one (submissions only)
+        self.used = {"postgres": 0.0, "gunicorn": 0.0, "machine": 0.0}
+
+    def add(self, count: int, elapsed: float, wrk_cpu: float, stats: dict, used: dict) -> None:
+        self.count, self.elapsed, self.wrk_cpu = (
+            self.count + count,
+            self.elapsed + elapsed,
+            self.wrk_cpu + wrk_cpu,
+        )
+        self.other += int(stats.get("other", 0))
+        self.p50s.append(float(stats["p50_ms"]))
+        self.p99s.append(float(stats["p99_ms"]))
+        for name in self.used:
+            self.used[name] += used[name]
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.elapsed
+
+    def latency(self) -> str:
+        """The median of the rounds' p50s and the worst of their p99s."""
+        return f"p50 {sorted(self.p50s)[len(self.p50s) // 2]:.1f} ms, p99 {max(self.p99s):.1f} ms"
+
+    def per_item(self, name: str) -> float:
+        return self.used[name] / max(self.count, 1) * 1000
+
+
 def main() -> None:
     citizens = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     conns = int(sys.argv[3]) if len(sys.argv) > 3 else 32
     kind = sys.argv[4] if len(sys.argv) > 4 else "gthread"
+    rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 4
     threads = 2
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a scratch PostgreSQL database.")
@@ -540,6 +590,7 @@ def main() -> None:
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS {REFERENCE_TABLE} (id bigserial, at timestamptz)"
         )
+    pgbench_tables()
     call = make_call()
     reqs = requests_for(call, citizens)
     year = timezone.localdate().year
@@ -550,61 +601,82 @@ def main() -> None:
     path = f"/it/calls/{call.pk}/apply/"
     server = start_server(port, kind)
     workdir = Path(tempfile.mkdtemp(prefix="burst-"))
+    plain = workdir / "plain.lua"
+    plain.write_text(LUA_PLAIN)
+    # This machine's speed drifts from minute to minute, so the three loads take turns in
+    # short rounds and each ratio compares loads measured under the same conditions.
+    chunk = max(1, seconds // rounds)
+    submit, one_row, pg_tps, pg_cpu, ack_files = Totals(), Totals(), [], 0.0, []
     try:
         warm, reqs = reqs[:WARM_UP], reqs[WARM_UP:]
         warm_up(base, path, warm)
-        script = workdir / "submit.lua"
-        script.write_text(lua_script(reqs, path, base + path, str(workdir / "acks"), threads))
+        share = len(reqs) // rounds  # each round posts its own citizens' forms
         with LockSampler(settings.DATABASES["default"]["NAME"]) as locks:
-            (submit, wrk_cpu), used, elapsed = measure(
-                lambda: run_wrk(base + path, str(script), seconds, conns, threads)
-            )
-        plain = workdir / "plain.lua"
-        plain.write_text(LUA_PLAIN)
-        (one_row, one_row_cpu), one_row_used, one_row_elapsed = measure(
-            lambda: run_wrk(base + "/bench/insert-one/", str(plain), seconds, conns, threads)
-        )
+            for n in range(rounds):
+                script = workdir / f"submit{n}.lua"
+                acks = workdir / f"acks{n}"
+                ours = reqs[n * share : (n + 1) * share]
+                script.write_text(lua_script(ours, path, base + path, str(acks), threads))
+                (stats, cpu), used, elapsed = measure(
+                    lambda: run_wrk(base + path, str(script), chunk, conns, threads)  # noqa: B023
+                )
+                ack_files += [Path(f"{acks}.{t}") for t in range(threads)]
+                submit.add(int(stats["acked"]), elapsed, cpu, stats, used)
+                locks.pause()
+                (stats, cpu), used, elapsed = measure(
+                    lambda: run_wrk(base + "/bench/insert-one/", str(plain), chunk, conns, threads)
+                )
+                one_row.add(stats["requests"], elapsed, cpu, stats, used)
+                tps, cpu = pgbench_reference(chunk, conns)
+                pg_tps.append(tps)
+                pg_cpu += cpu
+                locks.resume()
     finally:
         server.terminate()
         server.wait()
-    pg_tps, pg_cpu = pgbench_reference(seconds, conns)
-    acked, problems = check(call, str(workdir / "acks"), threads, first_number)
-    rate = acked / elapsed
-    one_row_rate = one_row["requests"] / one_row_elapsed
-    print(f"server: gunicorn {kind}; wrk: {threads} threads, {conns} connections, {seconds} s")
-    print(
-        f"submissions: {acked} acknowledged in {elapsed:.1f} s = {rate:.0f}/s; "
-        f"p50 {submit['p50_ms']} ms, p99 {submit['p99_ms']} ms, max {submit['max_ms']} ms; "
-        f"other answers: {submit['other']}"
-    )
-    print(
-        f"reference, bare Django view inserting one row: {one_row_rate:.0f} req/s "
-        f"(p50 {one_row['p50_ms']} ms, p99 {one_row['p99_ms']} ms); "
-        f"submissions/one-row = {rate / one_row_rate:.2f}"
-    )
-    print(
-        f"reference, pgbench with the submit statement: {pg_tps:.0f} tps "
-        f"(pgbench CPU {pg_cpu:.1f} s); submissions/pgbench = {rate / pg_tps:.2f}"
-    )
-    cores = os.cpu_count() or 1
-    print(
-        f"CPU during the burst (s of {elapsed * cores:.0f} available): wrk {wrk_cpu:.1f}, "
-        f"gunicorn {used['gunicorn']:.1f}, postgres {used['postgres']:.1f}, "
-        f"whole machine {used['machine']:.1f} "
-        f"(others {used['machine'] - used['gunicorn'] - used['postgres'] - wrk_cpu:.1f}); "
-        f"per submission: gunicorn {used['gunicorn'] / max(acked, 1) * 1000:.1f} ms, "
-        f"postgres {used['postgres'] / max(acked, 1) * 1000:.1f} ms"
-    )
-    print(f"PostgreSQL during the burst: {locks.summary()}")
-    print(
-        f"one-row reference: wrk CPU {one_row_cpu:.1f} s, gunicorn "
-        f"{one_row_used['gunicorn'] / max(one_row['requests'], 1) * 1000:.1f} ms per request"
-    )
+    acked, problems = check(call, ack_files, first_number)
+    report(kind, threads, conns, rounds, chunk, submit, one_row, pg_tps, pg_cpu, locks)
     if problems:
         sys.exit("CHECK FAILED: " + "; ".join(problems))
     print(
         f"check: {acked} acknowledged submissions each stored once with one revision; "
         "protocol numbers unique, no gaps"
+    )
+
+
+def report(kind, threads, conns, rounds, chunk, submit, one_row, pg_tps, pg_cpu, locks) -> None:
+    rate, pg_rate = submit.rate, sum(pg_tps) / len(pg_tps)
+    print(
+        f"server: gunicorn {kind}; wrk: {threads} threads, {conns} connections; "
+        f"{rounds} rounds of {chunk} s per load"
+    )
+    print(
+        f"submissions: {submit.count} acknowledged in {submit.elapsed:.1f} s = {rate:.0f}/s; "
+        f"{submit.latency()} (p99 by round: {', '.join(f'{r:.0f}' for r in submit.p99s)} ms); "
+        f"other answers: {submit.other}"
+    )
+    print(
+        f"reference, bare Django view inserting one row: {one_row.rate:.0f} req/s "
+        f"({one_row.latency()}); submissions/one-row = {rate / one_row.rate:.2f}"
+    )
+    print(
+        f"reference, pgbench with the submit statement: {pg_rate:.0f} tps "
+        f"(rounds: {', '.join(f'{t:.0f}' for t in pg_tps)}; pgbench CPU {pg_cpu:.1f} s); "
+        f"submissions/pgbench = {rate / pg_rate:.2f}"
+    )
+    cores = os.cpu_count() or 1
+    used = submit.used
+    print(
+        f"CPU during the submissions (s of {submit.elapsed * cores:.0f} available): "
+        f"wrk {submit.wrk_cpu:.1f}, gunicorn {used['gunicorn']:.1f}, "
+        f"postgres {used['postgres']:.1f}, whole machine {used['machine']:.1f}; per submission: "
+        f"gunicorn {submit.per_item('gunicorn'):.1f} ms, postgres {submit.per_item('postgres'):.1f} ms"
+    )
+    print(f"PostgreSQL during the submissions: {locks.summary()}")
+    print(
+        f"one-row reference: wrk CPU {one_row.wrk_cpu:.1f} s, gunicorn "
+        f"{one_row.per_item('gunicorn'):.1f} ms, postgres {one_row.per_item('postgres'):.1f} ms "
+        "per request"
     )
 
 
