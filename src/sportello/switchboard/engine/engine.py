@@ -418,15 +418,16 @@ class Engine:
                 self._run(self.acd.call_ended(now, call.id))
             elif call.entry is not None and call.entry.left_at is None:
                 self._run(self.acd.call_abandoned(now, call.id))
+        # Kept before the call's end is written: whoever sees `ended_at` finds the stats too.
+        if getattr(call, "stats", None) is not None:
+            self.finished_media[call.id] = call.stats
+            while len(self.finished_media) > 5000:
+                self.finished_media.pop(next(iter(self.finished_media)))
         if call.entry is not None and call.entry.left_at is None:
             await records.queue_left(call.entry, QueueEntry.Outcome.ABANDONED)
         if call.record is not None:
             await records.call_ended(call.record, reason)
         self.calls.pop(call.id, None)
-        if getattr(call, "stats", None) is not None:
-            self.finished_media[call.id] = call.stats
-            while len(self.finished_media) > 5000:
-                self.finished_media.pop(next(iter(self.finished_media)))
         for dialog in (call.caller_dialog, call.agent_dialog):
             if dialog is not None:
                 self.dialogs.pop(dialog.id, None)
