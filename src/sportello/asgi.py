@@ -11,7 +11,6 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from sportello.core import heap  # noqa: E402
 from sportello.core.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -22,4 +21,3 @@ application = ProtocolTypeRouter(
         ),
     }
 )
-heap.settle()
