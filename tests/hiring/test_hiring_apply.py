@@ -188,6 +188,15 @@ def test_bad_values_get_a_clear_message(client, citizen, field, value, message):
     assert not Application.objects.exists()
 
 
+def test_a_date_typed_in_the_language_s_order_is_read_as_iso_is(client, citizen):
+    """A browser without a date picker shows a text box: people type dates their own way."""
+    call = make_call()
+    data = form_data(call, citizen, birth_date="01/05/1980", did_date="2020-01-02")
+    assert client.post(f"/it/calls/{call.pk}/apply/", data).status_code == 303
+    app = Application.objects.get()
+    assert (app.data["birth_date"], app.data["did_date"]) == ("1980-05-01", "2020-01-02")
+
+
 def test_dependants_must_be_a_number(client, citizen):
     call = make_call(rules="campania")
     data = form_data(call, citizen, dependants="two", dependants_disabled="0")

@@ -1,6 +1,7 @@
 """The application form: only the declarations the call's frozen rule set needs."""
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -34,6 +35,19 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+class DateField(forms.DateField):
+    """A date input sends ISO 8601, which Django tries only after the language's typed formats,
+    each a failed strptime: on the click-day path ISO is parsed first. Typed dates still work."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        return super().to_python(value)
+
+
 def new_key(call: Call, citizen) -> str:
     return signing.dumps({"c": call.pk, "u": citizen.pk, "k": uuid.uuid4().hex}, salt=KEY_SALT)
 
@@ -44,7 +58,7 @@ def _months(label) -> forms.IntegerField:
 
 class ApplicationForm(forms.Form):
     submit_key = forms.CharField(widget=forms.HiddenInput)
-    birth_date = forms.DateField(label=L["birth_date"], widget=DateInput())
+    birth_date = DateField(label=L["birth_date"], widget=DateInput())
 
     def __init__(self, *args, call: Call, citizen, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,9 +120,7 @@ class ApplicationForm(forms.Form):
         )
 
     def _add_did_date(self):
-        self.fields["did_date"] = forms.DateField(
-            label=L["did_date"], required=False, widget=DateInput()
-        )
+        self.fields["did_date"] = DateField(label=L["did_date"], required=False, widget=DateInput())
 
     def _add_registration_months(self):
         self.fields["registration_months"] = _months(L["registration_months"])

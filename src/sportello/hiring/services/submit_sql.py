@@ -13,7 +13,7 @@ constraint: the caller then takes the ORM path, which handles all of them."""
 
 import functools
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import AutoField, Model
 from django.db.models.signals import post_save, pre_save
 from django_tasks_db.backend import DatabaseBackend
@@ -63,6 +63,7 @@ def submit_first(call: Call, citizen, data: dict, *, key: str, by, now, year: in
     for obj in (app, rev, event, job):  # receivers may fill fields in, as on save()
         pre_save.send(type(obj), instance=obj, raw=False, using="default", update_fields=None)
     sql, params = _statement(
+        connections[DEFAULT_DB_ALIAS],
         [
             ("app", app, {"protocol": (_PROTOCOL, [f"{year}/"])}),
             ("rev", rev, {"application_id": (_APP_ID, []), "sha256": (_DIGEST, [head, tail])}),
@@ -149,10 +150,12 @@ def _task_row(task) -> DBTaskResult:
 _RETURNING = {"app": " RETURNING id, protocol", "rev": " RETURNING id, sha256"}
 
 
-def _statement(inserts, year: int) -> tuple[str, list]:
+def _statement(db, inserts, year: int) -> tuple[str, list]:
+    """`db` is the connection itself, not Django's `connection` proxy: the fields' value
+    preparation reads it about forty times per submission."""
     params: list = [year]
     for _name, obj, overrides in inserts:
-        params += _params(obj, overrides)
+        params += _params(db, obj, overrides)
     shape = tuple(
         (name, type(obj), tuple((column, sql) for column, (sql, _) in overrides.items()))
         for name, obj, overrides in inserts
@@ -185,11 +188,11 @@ def _insert_sql(model: type[Model], overrides: dict) -> str:
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values})"
 
 
-def _params(obj: Model, overrides: dict) -> list:
+def _params(db, obj: Model, overrides: dict) -> list:
     params = []
     for field in _fields(type(obj)):
         if field.column in overrides:
             params += overrides[field.column][1]
         else:
-            params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+            params.append(field.get_db_prep_save(field.pre_save(obj, True), db))
     return params
