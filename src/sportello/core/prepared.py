@@ -4,29 +4,21 @@ Django binds parameters on the client and never prepares a statement (so that co
 poolers in transaction mode keep working). For the few statements of the click-day submission
 that costs PostgreSQL most of its work: it parses and plans the whole statement again each
 time. This cursor binds on the server and prepares: psycopg keeps each statement prepared on
-its connection and later runs send only the parameters (a third less PostgreSQL CPU per
-submission). A pooler in transaction mode must then track prepared statements (PgBouncer
-≥ 1.21 with `max_prepared_statements`).
+its connection and later runs send only the parameters. Together with the quiet-connection
+health check (core/postgresql) that took 40 to 47 % off PostgreSQL's CPU per submission in
+bench/hiring_burst.py's before/after runs. A pooler in transaction mode must then track
+prepared statements (PgBouncer ≥ 1.21 with `max_prepared_statements`).
 
 Other backends get Django's usual cursor. Either way the cursor is Django's wrapper: errors
 become Django's exceptions and the statements are logged like any other."""
 
 from django.db import connections
 
-from sportello.core.postgresql.base import DatabaseWrapper, PreparingCursor
-
-_NEVER_BY_ITSELF = 2**31
+from sportello.core.postgresql.base import DatabaseWrapper
 
 
 def cursor(connection):
     connection = connections[connection.alias]  # not `django.db.connection`, its proxy
-    if not isinstance(connection, DatabaseWrapper):
-        return connection.cursor()
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        if connection.connection.prepare_threshold is None:
-            # Django turns preparing off; only this cursor asks for it (prepare=True).
-            connection.connection.prepare_threshold = _NEVER_BY_ITSELF
-        raw = PreparingCursor(connection.connection)
-    return connection._prepare_cursor(raw)
+    if isinstance(connection, DatabaseWrapper):
+        return connection.prepared_cursor()
+    return connection.cursor()

@@ -12,6 +12,8 @@ import select
 from django.db.backends.postgresql import base
 from psycopg import pq
 
+_NEVER_BY_ITSELF = 2**31
+
 
 class PreparingCursor(base.ServerBindingCursor):
     def execute(self, query, params=None, *, prepare=None, binary=None):
@@ -27,6 +29,28 @@ class DatabaseOperations(base.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+    _preparing = False  # a wrapper belongs to one thread, so a flag on it is safe
+
+    def prepared_cursor(self):
+        """Django's cursor (health check, reconnect, error wrapping, logging) whose statements
+        PostgreSQL prepares once per connection."""
+        self._preparing = True
+        try:
+            return self._cursor()
+        finally:
+            self._preparing = False
+
+    def create_cursor(self, name=None):
+        if not self._preparing or name:
+            return super().create_cursor(name)
+        if self.connection.prepare_threshold is None:
+            # Django turns preparing off; only PreparingCursor asks for it (prepare=True).
+            self.connection.prepare_threshold = _NEVER_BY_ITSELF
+        standard, self.connection.cursor_factory = self.connection.cursor_factory, PreparingCursor
+        try:
+            return super().create_cursor(name)
+        finally:
+            self.connection.cursor_factory = standard
 
     def is_usable(self):
         if self.connection is not None and _quiet(self.connection.pgconn):
