@@ -1,6 +1,7 @@
 """Fixtures and helpers shared by the real-peer engine tests (import them into a test module)."""
 
 import asyncio
+import socket
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -22,6 +23,19 @@ async def engine(switchboard_settings):
 @pytest.fixture
 def sipp(engine, tmp_path):
     return Sipp(tmp_path, engine.endpoint.local_address("udp")[1])
+
+
+def caller_hangs_up(call) -> None:
+    """Tell a caller running trunk_transferred.xml to hang up now, so that a test ends the call
+    once it has seen what it came for instead of waiting out the caller's timer: a MESSAGE in
+    the caller's dialog, sent once from a socket of the test's own (the scenario never answers
+    it and the engine never sends a MESSAGE)."""
+    request = call.caller_dialog.create_request(
+        "MESSAGE", body=b"hang up", content_type="text/plain"
+    )
+    source = call.invite.source
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.sendto(request.to_bytes(), (source.host, source.port))
 
 
 async def wait_until(predicate, attempts=300, delay=0.1):

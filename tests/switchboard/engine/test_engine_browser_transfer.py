@@ -24,6 +24,7 @@ from tests.switchboard.engine.conftest import AGENT_PASSWORD, SCENARIOS, Sipp, f
 from tests.switchboard.engine.engine_fixtures import (
     QUEUE_ONLY,
     call_ended,
+    caller_hangs_up,
     connected_call,
     media_args,
     media_port,
@@ -91,6 +92,8 @@ async def test_a_browser_agent_transfers_a_call_to_another_agent(engine, web, ch
 
     await page.get_by_text("Call transferred.").wait_for()
     await page.get_by_label("Outcome", exact=True).wait_for()  # Anna wraps up
+    await wait_until(_transfer_answered)
+    caller_hangs_up(await connected_call(engine))
     assert (await phone)[0] == 0  # Bruno's phone rang, answered and got the BYE at the end
     code, log = await caller
     assert code == 0, log
@@ -158,6 +161,8 @@ async def test_a_browser_agent_consults_an_agent_then_completes_the_transfer(
     await page.get_by_text("Transfer completed.").wait_for()
     await page.get_by_label("Outcome", exact=True).wait_for()
     assert await page.evaluate("window.sportelloConsultPeer") is None
+    await wait_until(_transfer_closed)
+    caller_hangs_up(await connected_call(engine))
     code, log = await caller
     assert code == 0, log
     assert (await phone)[0] == 0
@@ -370,6 +375,7 @@ async def test_a_sip_agent_cancels_a_consultation_with_a_browser_agent(
     assert await page.evaluate("window.sportelloPeer.connectionState") == "closed"
     await wait_until(lambda: asyncio.sleep(0, call.consult is None))
     assert call.held_since is None and call.agent_id == bruno.id
+    caller_hangs_up(call)
     code, log = await caller
     assert code == 0, log
     assert (await phone)[0] == 0
@@ -417,14 +423,6 @@ async def test_a_browser_agent_consults_a_second_browser_agent_then_completes(
 # -- a transfer that fails, a caller who leaves ---------------------------------------------
 
 
-def _caller_leaving_after(workdir, seconds: int) -> str:
-    """trunk_transferred.xml hanging up ``seconds`` after the last re-INVITE (or the answer)."""
-    text = (SCENARIOS / "trunk_transferred.xml").read_text()
-    path = workdir / f"trunk_leaving_{seconds}.xml"
-    path.write_text(text.replace('"20000"', f'"{seconds * 1000}"'))
-    return str(path)
-
-
 async def _anna_consults_carla(engine, web, chromium, tmp_path, scenario):
     """Anna (a browser) takes the caller and consults Carla (a browser), whose desk rings."""
     anna, carla, anna_desk, carla_desk, caller = await _anna_on_a_call_carla_free(
@@ -445,6 +443,10 @@ async def _carla_answers(anna_page, carla_page):
         return await _consult_packets(anna_page) > 50
 
     await wait_until(anna_hears_carla)
+
+
+async def _transfer_answered():
+    return await sync_to_async(CallTransfer.objects.filter(answered_at__isnull=False).exists)()
 
 
 async def _transfer_closed():
@@ -576,11 +578,10 @@ async def test_the_caller_hangs_up_while_a_browser_target_is_consulted(
         (carla_context, carla_page),
         caller,
         call,
-    ) = await _anna_consults_carla(
-        engine, web, chromium, tmp_path, _caller_leaving_after(tmp_path, 30)
-    )
+    ) = await _anna_consults_carla(engine, web, chromium, tmp_path, _patient_caller(tmp_path))
     await _carla_answers(anna_page, carla_page)
-    code, log = await caller  # the citizen hangs up in the middle of the consultation
+    caller_hangs_up(call)  # the citizen hangs up in the middle of the consultation
+    code, log = await caller
     assert code == 0, log
 
     await anna_page.get_by_text("The caller hung up: the transfer has ended.").wait_for()
@@ -605,8 +606,9 @@ async def test_the_caller_hangs_up_while_a_browser_target_rings(engine, web, chr
         (carla_context, carla_page),
         caller,
         call,
-    ) = await _anna_consults_carla(engine, web, chromium, tmp_path, "trunk_transferred.xml")
-    code, log = await caller  # Carla's desk rings on; the citizen hangs up meanwhile
+    ) = await _anna_consults_carla(engine, web, chromium, tmp_path, _patient_caller(tmp_path))
+    caller_hangs_up(call)  # Carla's desk rings on; the citizen hangs up meanwhile
+    code, log = await caller
     assert code == 0, log
 
     await anna_page.get_by_text("The caller hung up: the transfer has ended.").wait_for()

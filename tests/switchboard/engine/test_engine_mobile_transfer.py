@@ -11,6 +11,7 @@ from tests.switchboard.engine import engine_fixtures
 from tests.switchboard.engine.conftest import SERVICE, free_port, make_switchboard
 from tests.switchboard.engine.engine_fixtures import (
     QUEUE_ONLY,
+    caller_hangs_up,
     connected_call,
     media_args,
     media_port,
@@ -55,6 +56,9 @@ async def test_a_blind_transfer_to_a_mobile_agent_goes_through_the_trunk_and_the
     assert await engine.transfer(call.id, agent_id=on_mobile.id)
 
     assert (await desk)[0] == 0  # the desk agent got a BYE at once
+    await wait_until(lambda: CallTransfer.objects.filter(answered_at__isnull=False).exists())
+    await asyncio.sleep(3)  # the caller and the mobile talk
+    caller_hangs_up(call)
     mobile_code, mobile_log = await mobile
     assert mobile_code == 0, mobile_log  # answered, pressed 1, talked, got the BYE
     code, log = await caller
@@ -108,5 +112,6 @@ async def test_a_mobile_agent_is_consulted_after_the_confirm_key(engine, sipp):
     messages = next(sipp.workdir.glob("mobile_confirm_moves_*_messages.log")).read_text()
     assert f"From: <sip:{SERVICE}@" in messages
     assert call.agent_id == at_desk.id
+    caller_hangs_up(call)
     assert (await caller)[0] == 0
     assert (await desk)[0] == 0

@@ -10,6 +10,7 @@ from tests.switchboard.engine import engine_fixtures
 from tests.switchboard.engine.conftest import SERVICE, free_port, make_switchboard
 from tests.switchboard.engine.engine_fixtures import (
     QUEUE_ONLY,
+    caller_hangs_up,
     connected_call,
     media_args,
     media_port,
@@ -68,6 +69,8 @@ async def test_a_blind_transfer_to_an_agent_rings_that_agent_only(engine, sipp, 
 
     assert (await phone1)[0] == 0  # the first agent got a BYE
     assert "BYE sip:" in messages(sipp, "agent_answer")
+    await wait_until(lambda: CallTransfer.objects.filter(answered_at__isnull=False).exists())
+    caller_hangs_up(call)
     assert (await phone2)[0] == 0
     code, log = await caller
     assert code == 0, log
@@ -134,6 +137,8 @@ async def test_an_attended_transfer_completed_leaves_the_caller_with_the_target(
     assert (await phone1)[0] == 0
     first_log = messages(sipp, "agent_consults", "agent1@")
     assert first_log.count("INVITE sip:") == 2 and "BYE sip:" in first_log  # moved, then released
+    await wait_until(lambda: CallTransfer.objects.filter(ended_at__isnull=False).exists())
+    caller_hangs_up(call)
     code, log = await caller
     assert code == 0, log
     assert (await phone2)[0] == 0
@@ -177,6 +182,7 @@ async def test_an_attended_transfer_cancelled_brings_the_agent_back_to_the_calle
     assert p2[0] == 0, p2[1]  # the target was hung up
     await wait_until(lambda: CallTransfer.objects.get().ended_at is not None)
     assert call.held_since is None and call.agent_id == first.id
+    caller_hangs_up(call)
     code, log = await caller
     assert code == 0, log
     assert (await phone1)[0] == 0
@@ -208,6 +214,9 @@ async def test_a_blind_transfer_the_agent_declines_goes_back_to_the_queue_at_its
     port1 = call.engine.registrar.lookup(first.id).target.port
     again = sipp.answer("agent_answer.xml", port1, media_port())  # the queue's next free agent
     assert (await declines)[0] == 0
+    await wait_until(lambda: QueueEntry.objects.filter(outcome="answered").count() == 2)
+    await wait_until(lambda: CallTransfer.objects.filter(ended_at__isnull=False).exists())
+    caller_hangs_up(call)
     assert (await again)[0] == 0
     code, log = await caller
     assert code == 0, log
