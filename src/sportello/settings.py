@@ -265,6 +265,8 @@ CONTENT_SECURITY_POLICY = {
 RATELIMIT_LOGIN = envstr("RATELIMIT_LOGIN", "10/m")
 RATELIMIT_SIGNUP = envstr("RATELIMIT_SIGNUP", "5/m")
 RATELIMIT_PASSWORD_RESET = envstr("RATELIMIT_PASSWORD_RESET", "5/m")
+# Per citizen, not per address: on a click day many citizens apply from one office's address.
+RATELIMIT_APPLICATION = envstr("RATELIMIT_APPLICATION", "20/m")
 RATELIMIT_VIEW = "sportello.core.views.ratelimited"
 # Django's cache-based lockout: after this many failed logins an account waits.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)

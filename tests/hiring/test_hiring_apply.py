@@ -197,6 +197,18 @@ def test_a_date_typed_in_the_language_s_order_is_read_as_iso_is(client, citizen)
     assert (app.data["birth_date"], app.data["did_date"]) == ("1980-05-01", "2020-01-02")
 
 
+def test_a_citizen_sending_forms_too_fast_is_stopped_and_nothing_changes(client, citizen):
+    call = make_call()
+    for _ in range(20):  # RATELIMIT_APPLICATION: 20 a minute
+        data = form_data(call, citizen, action="save", isee_value="12000")
+        assert client.post(url(call), data).status_code == 303
+    data = form_data(call, citizen, action="save", isee_value="9000")
+    response = client.post(url(call), data)
+    assert response.status_code == 429
+    assert "Please wait a few minutes" in response.content.decode()
+    assert Application.objects.get().data["isee_value"] == "12000.00"
+
+
 def test_dependants_must_be_a_number(client, citizen):
     call = make_call(rules="campania")
     data = form_data(call, citizen, dependants="two", dependants_disabled="0")

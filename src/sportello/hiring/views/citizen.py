@@ -1,5 +1,6 @@
 """The citizen's journey: apply, save a draft, submit, receipt, correct, withdraw, appeal."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from sportello.audit.log import record
 from sportello.core import rows
@@ -65,6 +67,7 @@ def _save(form: ApplicationForm, call: Call, citizen, submitting: bool, by) -> A
 
 
 @login_required
+@ratelimit(key="user", rate=settings.RATELIMIT_APPLICATION, method="POST", block=True)
 def apply(request, pk: int):
     call = rows.load(Call, pk)  # the click-day hot path
     if call is None or call.phase == Call.Phase.DRAFT:
@@ -154,6 +157,7 @@ def withdraw(request, pk: int):
 
 
 @login_required
+@ratelimit(key="user", rate=settings.RATELIMIT_APPLICATION, method="POST", block=True)
 def appeal(request, pk: int):
     app = access.own_application(request, pk)
     form = AppealForm(request.POST or None, request.FILES or None)
