@@ -197,7 +197,9 @@ def test_a_date_typed_in_the_language_s_order_is_read_as_iso_is(client, citizen)
     assert (app.data["birth_date"], app.data["did_date"]) == ("1980-05-01", "2020-01-02")
 
 
-def test_a_citizen_sending_forms_too_fast_is_stopped_and_nothing_changes(client, citizen):
+def test_a_citizen_sending_forms_too_fast_is_stopped_and_nothing_changes(
+    client, citizen, rate_window_held
+):
     call = make_call()
     for _ in range(20):  # RATELIMIT_APPLICATION: 20 a minute
         data = form_data(call, citizen, action="save", isee_value="12000")
