@@ -102,6 +102,17 @@ def test_a_correction_needs_a_note_and_a_valid_declaration(client, manager, call
     assert RankingEntry.objects.get(application=call.rich).score == "104.00"
 
 
+def test_computing_a_ranking_reads_and_writes_in_a_fixed_number_of_queries(
+    manager, call, django_assert_max_num_queries
+):
+    """No query per application: a call may have 100,000 (bench/hiring_ranking.py)."""
+    for _ in range(12):
+        submit(call, isee_value="5000.00")
+    with django_assert_max_num_queries(12):
+        assert ranking.do_compute(call, "provisional", by=manager) == 15
+    assert RankingEntry.objects.filter(call=call, stage="provisional").count() == 15
+
+
 def test_the_ranking_waits_for_the_window_to_close(client):
     call = make_call(state="open")
     login_staff(client, make_staff(Role.MANAGER, office=call.office))

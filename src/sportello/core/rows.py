@@ -3,13 +3,15 @@
 `Model.objects.get(pk=...)` compiles its SQL on every call, which is most of its cost on a
 hot path such as the click-day submission (the user behind the session, the call applied to).
 `load` builds the statement and the value converters once per model and then only executes
-it; the instance is made by `Model.from_db`, as a queryset would make it."""
+it; the instance is made by `Model.from_db`, as a queryset would make it.
+
+`insert_many` writes many new rows by COPY on PostgreSQL."""
 
 import functools
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Model
+from django.db.models import AutoField, Model
 
 from sportello.core import prepared
 
@@ -49,3 +51,22 @@ def _statement(model: type[Model], alias: str):
         if convert:
             converters.append((index, column, tuple(convert)))
     return sql, tuple(f.attname for f in fields), tuple(converters)
+
+
+def insert_many(model: type[Model], objs: list[Model], using: str = "default") -> None:
+    """`bulk_create` for many rows, without setting their ids: COPY on PostgreSQL.
+
+    Django's bulk_create sends each column of a batch as an array parameter that psycopg
+    quotes on the client value by value, most of the time it takes for 100,000 ranking rows;
+    COPY streams the rows instead. Values are prepared by the fields, as bulk_create does."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        model.objects.using(using).bulk_create(objs, batch_size=2000)
+        return
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for obj in objs:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])

@@ -8,7 +8,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sportello.hiring.rules import Applicant, Dependant, builtin_rulesets, rank, score
+from sportello.hiring.rules import (
+    Applicant,
+    Dependant,
+    builtin_rulesets,
+    rank,
+    score,
+    score_all,
+)
 from sportello.hiring.rules.ranking import protocol_key
 
 RULESETS = builtin_rulesets()
@@ -101,6 +108,18 @@ def oracle(name, cohort):
 def test_fast_ranking_matches_a_slow_oracle(name, cohort):
     fast = [(e.protocol, e.score) for e in rank(RULESETS[name], cohort, OPENING) if not e.excluded]
     assert fast == oracle(name, cohort)
+
+
+@settings(max_examples=100, deadline=None)
+@given(ruleset_names, cohorts())
+def test_scoring_a_cohort_at_once_matches_one_by_one_and_the_ranking(name, cohort):
+    """The ranking service explains every applicant in one pass (score_all)."""
+    together = score_all(RULESETS[name], cohort, OPENING)
+    assert together == [score(RULESETS[name], a, OPENING) for a in cohort]
+    totals = {r.protocol: r.total_hundredths for r in together}
+    for entry in rank(RULESETS[name], cohort, OPENING):
+        if not entry.excluded:
+            assert entry.total_hundredths == totals[entry.protocol]
 
 
 def with_facts(a, **changes):

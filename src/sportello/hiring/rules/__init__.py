@@ -2,7 +2,7 @@
 
 Pure Python (no ORM). Scores are exact: all arithmetic runs on integers in
 hundredths of a point. The reference date given to `score`/`rank` is the
-call's opening date (see `facts`).
+call's opening date (see `facts`). `score_all` scores many applicants in one pass.
 
 A rule set is a JSON object (see `builtin/*.json`)::
 
@@ -27,7 +27,7 @@ two decimal places.
 
 from .applicant import Applicant, Dependant
 from .builtin import builtin_rulesets, load_builtin
-from .engine import ExplanationLine, GateFailure, ScoreResult, score
+from .engine import ExplanationLine, GateFailure, ScoreResult, score, score_all
 from .errors import ApplicantDataError, RuleSetError
 from .facts import FIELDS
 from .parse import derive_version, parse_ruleset
@@ -51,4 +51,5 @@ __all__ = [
     "parse_ruleset",
     "rank",
     "score",
+    "score_all",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -52,26 +53,39 @@ class ScoreResult:
 
 def score(ruleset: RuleSet, applicant: Applicant, reference_date: date) -> ScoreResult:
     """Score `applicant` on `reference_date` (the call's opening date, see facts.py)."""
+    return score_all(ruleset, [applicant], reference_date)[0]
+
+
+def score_all(
+    ruleset: RuleSet, applicants: Sequence[Applicant], reference_date: date
+) -> list[ScoreResult]:
+    """`score` for many applicants at once: each rule runs once over the whole batch."""
     comp = compile_ruleset(ruleset)
-    check_dates([applicant], reference_date)
-    batch = Batch([applicant], Context(reference_date))
-    failed = tuple(GateFailure(k, lbl) for k, lbl, pred in comp.gates if not pred(batch)[0])
-    lines, total = [], comp.base
-    for crit, compiled in zip(ruleset.criteria, comp.criteria, strict=True):
-        points = compiled.points(batch)[0]
-        values, notes = compiled.explain(batch)
-        total += points
-        lines.append(
-            ExplanationLine(crit.key, crit.label, values[0], from_hundredths(points), notes[0])
+    check_dates(list(applicants), reference_date)
+    batch = Batch(applicants, Context(reference_date))
+    gates = [(GateFailure(k, lbl), pred(batch)) for k, lbl, pred in comp.gates]
+    criteria = [
+        (crit, compiled.points(batch), *compiled.explain(batch))
+        for crit, compiled in zip(ruleset.criteria, comp.criteria, strict=True)
+    ]
+    results = []
+    for i, applicant in enumerate(applicants):
+        lines = tuple(
+            ExplanationLine(crit.key, crit.label, values[i], from_hundredths(points[i]), notes[i])
+            for crit, points, values, notes in criteria
         )
-    return ScoreResult(
-        protocol=applicant.protocol,
-        eligible=not failed,
-        reasons=failed,
-        base=ruleset.base,
-        lines=tuple(lines),
-        total_hundredths=total,
-    )
+        failed = tuple(failure for failure, passed in gates if not passed[i])
+        results.append(
+            ScoreResult(
+                protocol=applicant.protocol,
+                eligible=not failed,
+                reasons=failed,
+                base=ruleset.base,
+                lines=lines,
+                total_hundredths=comp.base + sum(points[i] for _, points, _, _ in criteria),
+            )
+        )
+    return results
 
 
 def check_dates(apps: list[Applicant], reference_date: date) -> None:

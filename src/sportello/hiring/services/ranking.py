@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sportello.audit.log import record
+from sportello.core.rows import insert_many
 from sportello.hiring.models import Appeal, Application, Call, RankingEntry
-from sportello.hiring.rules import ApplicantDataError, rank, score
+from sportello.hiring.rules import ApplicantDataError, rank, score_all
 from sportello.hiring.services.facts import to_applicant
 from sportello.hiring.services.notify import notify
 
@@ -80,7 +81,7 @@ def do_compute(call: Call, stage: str, *, by) -> int:
         rows, ranked = _compute_rows(call, stage)
     with transaction.atomic():
         RankingEntry.objects.filter(call=call, stage=stage).delete()
-        RankingEntry.objects.bulk_create(rows, batch_size=2000)
+        insert_many(RankingEntry, rows)
         record("hiring.ranking_computed", actor=by, obj=call, details={"stage": stage})
     return ranked
 
@@ -95,7 +96,11 @@ def job_centre_lists(call: Call) -> list[str]:
 
 def _compute_rows(call: Call, stage: str) -> tuple[list[RankingEntry], int]:
     ruleset, ref = call.frozen(), reference_date(call)
-    apps = list(call.applications.filter(status=Application.Status.SUBMITTED))
+    apps = list(
+        call.applications.filter(status=Application.Status.SUBMITTED).only(
+            "id", "call", "protocol", "verification", "data", "verified_data"
+        )
+    )
     excluded = [a for a in apps if a.verification == Application.Verification.EXCLUDED]
     excluded_ids = {a.pk for a in excluded}
     kept = {a.protocol: a for a in apps if a.pk not in excluded_ids}
@@ -104,24 +109,24 @@ def _compute_rows(call: Call, stage: str) -> tuple[list[RankingEntry], int]:
         lists = {
             c: rank(ruleset, applicants.values(), ref, c or None) for c in job_centre_lists(call)
         }
+        explained = {
+            r.protocol: _explanation(r) for r in score_all(ruleset, list(applicants.values()), ref)
+        }
     except (ApplicantDataError, KeyError, ValueError) as exc:
         raise ValidationError(
             _("A declaration cannot be scored: %(error)s") % {"error": exc}
         ) from exc
-    rows, explained, ranked = [], {}, set()
+    rows, ranked = [], set()
     for centre, entries in lists.items():
         for entry in entries:
-            if entry.protocol not in explained:
-                result = score(ruleset, applicants[entry.protocol], ref)
-                explained[entry.protocol] = _explanation(result)
             if entry.position:
                 ranked.add(entry.protocol)
             rows.append(
                 RankingEntry(
-                    call=call,
+                    call_id=call.pk,
                     stage=stage,
                     job_centre=centre,
-                    application=kept[entry.protocol],
+                    application_id=kept[entry.protocol].pk,
                     protocol=entry.protocol,
                     position=entry.position,
                     score_hundredths=entry.total_hundredths,
