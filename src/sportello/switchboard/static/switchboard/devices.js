@@ -71,10 +71,9 @@
 
   async function startTest() {
     const button = $("test-call");
-    const mic = localStorage.getItem(MIC);
     let stream;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio: mic ? { deviceId: mic } : true });
+      stream = await window.sportelloWebrtc.microphone();  // desktop.js: the chosen microphone
     } catch (error) {
       $("test-status").textContent = button.dataset.failed;
       return;
