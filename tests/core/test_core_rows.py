@@ -1,10 +1,11 @@
 import pytest
+from django.db import IntegrityError, transaction
 
 from sportello.accounts.models import User
 from sportello.core import rows
-from sportello.hiring.models import Call
+from sportello.hiring.models import Call, RankingEntry
 from tests.factories import UserFactory
-from tests.hiring.factories import make_call
+from tests.hiring.factories import make_call, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +33,30 @@ def test_load_converts_json_and_datetimes_as_the_orm_does():
 def test_load_of_a_missing_or_malformed_key_is_none(pk):
     UserFactory()
     assert rows.load(User, pk) is None
+
+
+def _entries(call, app, n=1):
+    return [
+        RankingEntry(call=call, stage="provisional", application=app, protocol=app.protocol,
+                     position=i + 1, score_hundredths=-150, excluded_reasons=["x"],
+                     explanation=[{"key": "isee", "points": "1.50"}])
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def test_insert_many_writes_the_rows_bulk_create_would():
+    call = make_call(state="closed")
+    app = submit(call).application
+    rows.insert_many(RankingEntry, _entries(call, app))
+    entry = RankingEntry.objects.get()
+    assert (entry.application_id, entry.position, entry.score_hundredths) == (app.pk, 1, -150)
+    assert entry.excluded_reasons == ["x"]
+    assert entry.explanation == [{"key": "isee", "points": "1.50"}]
+
+
+def test_insert_many_raises_djangos_integrity_error_and_writes_nothing():
+    call = make_call(state="closed")
+    app = submit(call).application
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert_many(RankingEntry, _entries(call, app, n=2))  # the same row twice
+    assert not RankingEntry.objects.exists()
