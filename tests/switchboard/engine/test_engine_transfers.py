@@ -1,13 +1,14 @@
 """Transfers with real peers: blind to an agent and to a number, attended complete and cancel."""
 
 import asyncio
+import socket
 
 import pytest
 from asgiref.sync import sync_to_async
 
 from sportello.switchboard.models import AgentStateChange, Call, CallTransfer, QueueEntry, Trunk
 from tests.switchboard.engine import engine_fixtures
-from tests.switchboard.engine.conftest import SERVICE, free_port, make_switchboard
+from tests.switchboard.engine.conftest import SCENARIOS, SERVICE, free_port, make_switchboard
 from tests.switchboard.engine.engine_fixtures import (
     QUEUE_ONLY,
     caller_hangs_up,
@@ -46,11 +47,11 @@ def messages(sipp, scenario, to=""):
     return next(log for log in logs if f"To: <sip:{to}" in log)
 
 
-async def first_agent_on_a_call(engine, sipp, wired, scenario="agent_answer.xml"):
+async def first_agent_on_a_call(engine, sipp, wired, scenario="agent_answer.xml", *extra):
     """The caller reaches agent1; agent2 registers afterwards, free to take a transfer."""
     port1, port2 = free_port(), free_port()
     await sipp.register("agent1", port1)
-    phone1 = sipp.answer(scenario, port1, media_port(), "-trace_msg")
+    phone1 = sipp.answer(scenario, port1, media_port(), "-trace_msg", *extra)
     caller = asyncio.ensure_future(sipp.run("trunk_transferred.xml", *media_args()))
     call = await connected_call(engine)
     assert call.agent_id == wired.agents[0].id
@@ -229,3 +230,56 @@ async def test_a_blind_transfer_the_agent_declines_goes_back_to_the_queue_at_its
     ]  # fmt: skip
     assert entries[1].entered_at == entries[0].entered_at  # its original place
     assert entries[1].ring_attempts == 2  # the named agent, then the queue's agent
+
+
+def _variant(workdir, scenario: str, name: str, old: str, new: str, count: int = 1) -> str:
+    """A copy of ``scenario`` with ``old`` replaced by ``new`` (the last ``count`` times)."""
+    text = (SCENARIOS / scenario).read_text()
+    head, *tails = text.rsplit(old, count)
+    path = workdir / name
+    path.write_text(new.join([head, *tails]))
+    return str(path)
+
+
+async def test_a_consulting_phone_that_moves_its_media_hears_the_target_there(engine, sipp, wired):
+    """The agent's phone answers the re-INVITE that takes it into the consultation with another
+    media port: rtpengine must send the target's audio to the new port."""
+    first, second = wired.agents
+    moved = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    moved.bind(("127.0.0.1", 0))
+    moved.setblocking(False)
+    moves = _variant(  # the answer to every re-INVITE names the port the test listens on
+        sipp.workdir, "agent_consults.xml", "agent_consults_moves.xml",
+        "m=audio [media_port]", "m=audio [moved_port]",
+    )  # fmt: skip
+    talks = _variant(  # the target talks (a tone) from its answer on
+        sipp.workdir, "agent_consults.xml", "agent_talks.xml",
+        '<label id="talk"/>',
+        '<nop><action><exec rtp_stream="tone_alaw.wav,10,8"/></action></nop>\n  <label id="talk"/>',
+    )  # fmt: skip
+    call, caller, phone1, port2 = await first_agent_on_a_call(
+        engine, sipp, wired, moves, "-key", "moved_port", str(moved.getsockname()[1])
+    )
+    phone2 = sipp.answer(talks, port2, media_port(), echo=False)
+
+    assert await engine.consult(call.id, agent_id=second.id)
+    await consultation_answered(call)
+    received = 0
+    for _ in range(100):
+        await asyncio.sleep(0.1)
+        while True:
+            try:
+                moved.recv(2048)
+            except BlockingIOError:
+                break
+            received += 1
+        if received > 50:
+            break
+    assert received > 50  # the target's tone reached the phone's new port
+    assert await engine.cancel_transfer(call.id)
+    assert (await phone2)[0] == 0
+    await wait_until(lambda: CallTransfer.objects.filter(ended_at__isnull=False).exists())
+    caller_hangs_up(call)
+    assert (await caller)[0] == 0
+    assert (await phone1)[0] == 0
+    moved.close()
