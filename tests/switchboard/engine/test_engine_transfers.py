@@ -283,3 +283,39 @@ async def test_a_consulting_phone_that_moves_its_media_hears_the_target_there(en
     assert (await caller)[0] == 0
     assert (await phone1)[0] == 0
     moved.close()
+
+
+async def test_a_consulting_phone_that_cannot_come_back_leaves_the_caller_in_the_queue(
+    engine, sipp, wired
+):
+    """The agent's phone refuses the re-INVITE that would bring it back to the caller after a
+    cancelled consultation: the caller does not stay with nobody but waits in the queue at
+    their place, and the next free agent takes the call."""
+    first, second = wired.agents
+    call, caller, phone1, port2 = await first_agent_on_a_call(
+        engine, sipp, wired, "agent_cannot_come_back.xml"
+    )
+    phone2 = sipp.answer("agent_consults.xml", port2, media_port())
+
+    assert await engine.consult(call.id, agent_id=second.id)
+    await consultation_answered(call)
+    assert await engine.cancel_transfer(call.id)
+    code, log = await phone1
+    assert code == 0, log  # refused the way back, then was released
+    assert (await phone2)[0] == 0  # the target was hung up
+    again = sipp.answer("agent_answer.xml", port2, media_port())  # free again: takes the caller
+
+    await wait_until(lambda: QueueEntry.objects.filter(outcome="answered").count() == 2)
+    caller_hangs_up(call)
+    assert (await again)[0] == 0
+    assert (await caller)[0] == 0
+    await wait_until(lambda: Call.objects.get().ended_at is not None)
+    transfer = await sync_to_async(CallTransfer.objects.get)()
+    assert (transfer.kind, transfer.outcome) == ("attended", "cancelled")
+    entries = await sync_to_async(list)(QueueEntry.objects.order_by("id"))
+    assert [(e.outcome, e.agent_id) for e in entries] == [
+        ("answered", first.id), ("answered", second.id)
+    ]  # fmt: skip
+    assert entries[1].entered_at == entries[0].entered_at  # its original place
+    record = await sync_to_async(Call.objects.get)()
+    assert record.agent_id == second.id
