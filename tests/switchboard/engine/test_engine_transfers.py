@@ -165,18 +165,24 @@ async def test_an_attended_transfer_completed_leaves_the_caller_with_the_target(
     assert ("paused", "consult") in states and ("on_call", "transfer") in states
 
 
+async def _consultation_cancelled(engine, sipp, wired, first_phone: str, second_phone: str):
+    """agent1 (``first_phone``) on a call consults agent2 (``second_phone``), who answers, then
+    cancels; returns the call, the caller, both phones and agent2's port."""
+    call, caller, phone1, port2 = await first_agent_on_a_call(engine, sipp, wired, first_phone)
+    phone2 = sipp.answer(second_phone, port2, media_port())
+    assert await engine.consult(call.id, agent_id=wired.agents[1].id)
+    await consultation_answered(call)
+    assert await engine.cancel_transfer(call.id)
+    return call, caller, phone1, phone2, port2
+
+
 async def test_an_attended_transfer_cancelled_brings_the_agent_back_to_the_caller(
     engine, sipp, wired
 ):
     first, second = wired.agents
-    call, caller, phone1, port2 = await first_agent_on_a_call(
-        engine, sipp, wired, "agent_consults.xml"
+    call, caller, phone1, phone2, _ = await _consultation_cancelled(
+        engine, sipp, wired, "agent_consults.xml", "agent_answer_reinvite.xml"
     )
-    phone2 = sipp.answer("agent_answer_reinvite.xml", port2, media_port())
-
-    assert await engine.consult(call.id, agent_id=second.id)
-    await consultation_answered(call)
-    assert await engine.cancel_transfer(call.id)
     assert not await engine.cancel_transfer(call.id)
 
     p2 = await phone2
@@ -292,14 +298,9 @@ async def test_a_consulting_phone_that_cannot_come_back_leaves_the_caller_in_the
     cancelled consultation: the caller does not stay with nobody but waits in the queue at
     their place, and the next free agent takes the call."""
     first, second = wired.agents
-    call, caller, phone1, port2 = await first_agent_on_a_call(
-        engine, sipp, wired, "agent_cannot_come_back.xml"
+    call, caller, phone1, phone2, port2 = await _consultation_cancelled(
+        engine, sipp, wired, "agent_cannot_come_back.xml", "agent_consults.xml"
     )
-    phone2 = sipp.answer("agent_consults.xml", port2, media_port())
-
-    assert await engine.consult(call.id, agent_id=second.id)
-    await consultation_answered(call)
-    assert await engine.cancel_transfer(call.id)
     code, log = await phone1
     assert code == 0, log  # refused the way back, then was released
     assert (await phone2)[0] == 0  # the target was hung up
