@@ -5,13 +5,14 @@ hot path such as the click-day submission (the user behind the session, the call
 `load` builds the statement and the value converters once per model and then only executes
 it; the instance is made by `Model.from_db`, as a queryset would make it.
 
-`insert_many` writes many new rows by COPY on PostgreSQL."""
+`insert_many` writes many new rows by COPY on PostgreSQL; `insert_fields` and `db_value` give
+the columns and values of a new row, as `save()` writes them (also for hiring's submit statement)."""
 
 import functools
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import AutoField, Model
+from django.db.models import AutoField, Field, Model
 
 from sportello.core import prepared
 
@@ -63,10 +64,21 @@ def insert_many(model: type[Model], objs: list[Model], using: str = "default") -
     if connection.vendor != "postgresql":
         model.objects.using(using).bulk_create(objs, batch_size=2000)
         return
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField)]
+    fields = insert_fields(model)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(sql) as copy:
         for obj in objs:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+            copy.write_row([db_value(f, obj, connection) for f in fields])
+
+
+@functools.cache
+def insert_fields(model: type[Model]) -> tuple[Field, ...]:
+    """The columns an INSERT of a new `model` row writes: all but an auto-increment key."""
+    return tuple(f for f in model._meta.local_concrete_fields if not isinstance(f, AutoField))
+
+
+def db_value(field: Field, obj: Model, connection):
+    """`field`'s value of the new row `obj`, prepared for the database as `save()` does."""
+    return field.get_db_prep_save(field.pre_save(obj, True), connection)

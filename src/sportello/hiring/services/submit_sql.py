@@ -14,7 +14,7 @@ constraint: the caller then takes the ORM path, which handles all of them."""
 import functools
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
-from django.db.models import AutoField, Model
+from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import normalize_json, task_enqueued
@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from sportello.audit.context import current
 from sportello.audit.models import AuditEvent
 from sportello.core import prepared
+from sportello.core.rows import db_value, insert_fields
 from sportello.hiring.models import Application, ApplicationRevision, Call, ProtocolCounter
 
 SUBMITTED_ACTION = "hiring.application_submitted"
@@ -175,14 +176,9 @@ def _sql(shape) -> str:
     return "WITH " + ",\n".join(ctes) + "\n" + body
 
 
-@functools.cache
-def _fields(model: type[Model]) -> tuple:
-    return tuple(f for f in model._meta.local_concrete_fields if not isinstance(f, AutoField))
-
-
 def _insert_sql(model: type[Model], overrides: dict) -> str:
     quote = connection.ops.quote_name
-    fields = _fields(model)
+    fields = insert_fields(model)
     columns = ", ".join(quote(f.column) for f in fields)
     values = ", ".join(overrides.get(f.column, "%s") for f in fields)
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values})"
@@ -190,9 +186,9 @@ def _insert_sql(model: type[Model], overrides: dict) -> str:
 
 def _params(db, obj: Model, overrides: dict) -> list:
     params = []
-    for field in _fields(type(obj)):
+    for field in insert_fields(type(obj)):
         if field.column in overrides:
             params += overrides[field.column][1]
         else:
-            params.append(field.get_db_prep_save(field.pre_save(obj, True), db))
+            params.append(db_value(field, obj, db))
     return params
