@@ -9,7 +9,13 @@ from django.db import connections
 
 from sportello.switchboard.engine.embedded import start_embedded
 from sportello.switchboard.models import Call
-from tests.switchboard.engine.conftest import RTP_SHIFT, XDIST_WORKERS, Sipp, free_port
+from tests.switchboard.engine.conftest import (
+    RTP_SHIFT,
+    SCENARIOS,
+    XDIST_WORKERS,
+    Sipp,
+    free_port,
+)
 
 
 @pytest.fixture
@@ -23,6 +29,15 @@ async def engine(switchboard_settings):
 @pytest.fixture
 def sipp(engine, tmp_path):
     return Sipp(tmp_path, engine.endpoint.local_address("udp")[1])
+
+
+def scenario_variant(workdir, scenario: str, name: str, old: str, new: str, count=1) -> str:
+    """A copy of ``scenario`` in ``workdir`` with ``old`` replaced by ``new`` (the last
+    ``count`` times); its path, for `Sipp.run` or `Sipp.answer`."""
+    head, *tails = (SCENARIOS / scenario).read_text().rsplit(old, count)
+    path = workdir / name
+    path.write_text(new.join([head, *tails]))
+    return str(path)
 
 
 def caller_hangs_up(call) -> None:

@@ -20,7 +20,7 @@ from sportello.switchboard.models import (
 )
 from tests.factories import UserFactory, login_staff, make_staff
 from tests.switchboard.engine import test_engine_browser_agent as browser_fixtures
-from tests.switchboard.engine.conftest import AGENT_PASSWORD, SCENARIOS, Sipp, free_port
+from tests.switchboard.engine.conftest import AGENT_PASSWORD, Sipp, free_port
 from tests.switchboard.engine.engine_fixtures import (
     QUEUE_ONLY,
     call_ended,
@@ -29,6 +29,7 @@ from tests.switchboard.engine.engine_fixtures import (
     media_args,
     media_port,
     open_desktop,
+    scenario_variant,
 )
 
 pytestmark = browser_fixtures.pytestmark
@@ -38,10 +39,9 @@ wait_until, violations = browser_fixtures.wait_until, browser_fixtures._axe_viol
 
 def _patient_caller(workdir) -> str:
     """trunk_transferred.xml hanging up after 45 s without news: a browser is slower than SIPp."""
-    text = (SCENARIOS / "trunk_transferred.xml").read_text().replace('"20000"', '"45000"')
-    path = workdir / "trunk_transferred_patient.xml"
-    path.write_text(text)
-    return str(path)
+    return scenario_variant(
+        workdir, "trunk_transferred.xml", "trunk_transferred_patient.xml", '"20000"', '"45000"', 2
+    )
 
 
 def _agents():

@@ -8,7 +8,7 @@ from asgiref.sync import sync_to_async
 
 from sportello.switchboard.models import AgentStateChange, Call, CallTransfer, QueueEntry, Trunk
 from tests.switchboard.engine import engine_fixtures
-from tests.switchboard.engine.conftest import SCENARIOS, SERVICE, free_port, make_switchboard
+from tests.switchboard.engine.conftest import SERVICE, free_port, make_switchboard
 from tests.switchboard.engine.engine_fixtures import (
     QUEUE_ONLY,
     caller_hangs_up,
@@ -16,6 +16,7 @@ from tests.switchboard.engine.engine_fixtures import (
     media_args,
     media_port,
     reload,
+    scenario_variant,
     wait_until,
 )
 
@@ -238,15 +239,6 @@ async def test_a_blind_transfer_the_agent_declines_goes_back_to_the_queue_at_its
     assert entries[1].ring_attempts == 2  # the named agent, then the queue's agent
 
 
-def _variant(workdir, scenario: str, name: str, old: str, new: str, count: int = 1) -> str:
-    """A copy of ``scenario`` with ``old`` replaced by ``new`` (the last ``count`` times)."""
-    text = (SCENARIOS / scenario).read_text()
-    head, *tails = text.rsplit(old, count)
-    path = workdir / name
-    path.write_text(new.join([head, *tails]))
-    return str(path)
-
-
 async def test_a_consulting_phone_that_moves_its_media_hears_the_target_there(engine, sipp, wired):
     """The agent's phone answers the re-INVITE that takes it into the consultation with another
     media port: rtpengine must send the target's audio to the new port."""
@@ -254,11 +246,11 @@ async def test_a_consulting_phone_that_moves_its_media_hears_the_target_there(en
     moved = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     moved.bind(("127.0.0.1", 0))
     moved.setblocking(False)
-    moves = _variant(  # the answer to every re-INVITE names the port the test listens on
+    moves = scenario_variant(  # the answer to every re-INVITE names the port the test listens on
         sipp.workdir, "agent_consults.xml", "agent_consults_moves.xml",
         "m=audio [media_port]", "m=audio [moved_port]",
     )  # fmt: skip
-    talks = _variant(  # the target talks (a tone) from its answer on
+    talks = scenario_variant(  # the target talks (a tone) from its answer on
         sipp.workdir, "agent_consults.xml", "agent_talks.xml",
         '<label id="talk"/>',
         '<nop><action><exec rtp_stream="tone_alaw.wav,10,8"/></action></nop>\n  <label id="talk"/>',
