@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from sportello.accounts.models import User
 from sportello.accounts.roles import Role
@@ -32,7 +33,7 @@ def test_it_serves_accessible_public_pages(page, live_server, assert_accessible,
 def test_it_switches_language_with_the_switcher(page, live_server):
     page.goto(f"{live_server.url}/it/account/login/")
     page.get_by_role("link", name="Français").click()
-    assert page.url.endswith("/fr/account/login/")
+    expect(page).to_have_url(re.compile(r"/fr/account/login/$"))
     assert page.locator("html").get_attribute("lang") == "fr"
 
 
@@ -58,7 +59,8 @@ def test_a_citizen_signs_up_verifies_and_edits_the_profile(page, live_server, as
     page.get_by_role("link", name="My profile").click()
     page.get_by_label("Codice fiscale").fill("RSSMRA85T10A562X")
     page.get_by_role("button", name="Save").click()
-    assert page.locator("#id_fiscal_code_error").is_visible()
+    # The click starts a form post; expect() waits for the page it returns.
+    expect(page.locator("#id_fiscal_code_error")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Codice fiscale").fill("RSSMRA85T10A562S")
     page.get_by_label("Birth date").fill("1985-12-10")

@@ -1,6 +1,7 @@
 """Correcting a published call in real Chromium: accessible, and the locked facts are shown."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sportello.accounts.roles import Role
 from sportello.hiring.models import Call
@@ -18,7 +19,7 @@ def test_a_manager_corrects_a_published_title_with_the_keyboard(
     _log_in(page, live_server, make_staff(Role.MANAGER, office=call.office))
     page.goto(f"{live_server.url}/en/calls/office/calls/{call.pk}/")
     page.get_by_role("link", name="Correct the title and description").click()
-    assert page.locator("h1").inner_text() == "Correct the title and description"
+    expect(page.locator("h1")).to_have_text("Correct the title and description")
     assert "Rule set:" in page.locator(".alert-info").inner_text()
     assert_accessible(page)
     page.get_by_label("Title (Italian)").fill("Operai comunali")
