@@ -144,6 +144,23 @@ async def test_an_agent_free_while_the_caller_types_just_takes_the_call(engine, 
     assert not [key for key, connected in played if connected and key.startswith("callback")]
 
 
+async def test_a_caller_confirming_as_an_agent_lets_it_ring_still_gets_the_callback(engine, sipp):
+    """The ACD offers a missed call to the same agent again until the agent is paused for it:
+    the caller, who confirmed during the first ring, waits out all three offers."""
+    setup = await wired_for_callbacks(engine, free_port())
+    agent_port = free_port()
+    await sipp.register("agent1", agent_port)
+    phone = sipp.answer("phone_no_answer.xml", agent_port, media_port(), "-m", "3", echo=False)
+    inbound = await request_callback(sipp)  # confirmed after 2.5 s, during the first 4 s ring
+
+    code, log = await phone
+    assert code == 0, log  # three offers, each rung out and cancelled
+    request = await sync_to_async(CallbackRequest.objects.get)()
+    assert request.call_id == inbound.id
+    assert request.status == CallbackRequest.Status.WAITING
+    assert engine.acd.agent_state(setup.agents[0].id) == "paused"
+
+
 async def test_a_citizen_who_never_answers_is_tried_three_times(engine, sipp):
     citizen_port = free_port()
     await wired_for_callbacks(engine, citizen_port)

@@ -133,17 +133,20 @@ class CallbackDesk:
 
     async def _keep_place(self, call: InboundCall) -> bool:
         """Turn the waiting call into a callback in the ACD; an agent ringing for it is waited
-        out first (they may answer: then False, and the call just connects)."""
-        for _ in range(OFFERS_TO_WAIT_OUT):
+        out first (they may answer: then False, and the call just connects). The ACD offers a
+        missed call again at once, to the same agent if no other is free, until that agent is
+        paused for missing it: so after each offer waited out the request is tried again."""
+        waited = 0
+        while True:
             try:
                 self.engine._run(self.engine.acd.callback_requested(time.monotonic(), call.id))
                 return True
             except KeyError:
                 return False
             except AcdStateError:
-                if not await self._offer_settled(call):
+                if waited == OFFERS_TO_WAIT_OUT or not await self._offer_settled(call):
                     return False
-        return False
+                waited += 1
 
     async def _offer_settled(self, call: InboundCall) -> bool:
         """Wait for the agent ringing now; True when the call is back waiting in the queue."""
