@@ -10,16 +10,18 @@ from django.db import connections
 from django.utils import timezone
 
 from sportello.switchboard.engine.embedded import start_embedded
-from sportello.switchboard.models import Call, CallbackRequest, QueueEntry, Trunk
+from sportello.switchboard.models import Call, CallbackRequest, Queue, QueueEntry, Trunk
 from tests.switchboard.engine import engine_fixtures
 from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard
 from tests.switchboard.engine.dtmf_pcap import write_digits
 from tests.switchboard.engine.engine_fixtures import (
     QUEUE_ONLY,
+    caller_hangs_up,
     connected_call,
     media_args,
     media_port,
     reload,
+    scenario_variant,
     wait_until,
 )
 
@@ -27,9 +29,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 engine, sipp = engine_fixtures.engine, engine_fixtures.sipp
 
 
-async def wired_for_callbacks(engine, citizen_port: int):
+async def wired_for_callbacks(engine, citizen_port: int, ring_seconds: int = 4):
     setup = await sync_to_async(make_switchboard)(flow=QUEUE_ONLY, announce_every_seconds=0)
     await sync_to_async(Trunk.objects.filter(pk=setup.trunk.pk).update)(port=citizen_port)
+    await sync_to_async(Queue.objects.filter(pk=setup.queue.pk).update)(ring_seconds=ring_seconds)
     await reload(engine)
     return setup
 
@@ -159,6 +162,69 @@ async def test_a_caller_confirming_as_an_agent_lets_it_ring_still_gets_the_callb
     assert request.call_id == inbound.id
     assert request.status == CallbackRequest.Status.WAITING
     assert engine.acd.agent_state(setup.agents[0].id) == "paused"
+
+
+WAIT_FOR_BYE = """  <recv request="BYE" timeout="30000"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+"""
+HANG_UP_ON_MESSAGE = """  <recv request="MESSAGE" timeout="60000"/>
+  <send retrans="500">
+    <![CDATA[
+      BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: "Citizen" <sip:3331234567@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 4 BYE
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+"""
+
+
+async def test_a_caller_whose_callback_cannot_be_booked_is_told_and_keeps_waiting(
+    engine, sipp, tmp_path
+):
+    """Two agents let the call ring in turn, more offers than the engine waits out."""
+    setup = await wired_for_callbacks(engine, free_port(), ring_seconds=2)
+    played = prompts_while_connected(engine)
+    phones = []
+    for username in ("agent1", "agent2"):
+        port = free_port()
+        await sipp.register(username, port)
+        phones.append(sipp.answer("phone_no_answer.xml", port, media_port(), "-m", "3", echo=False))
+    scenario = scenario_variant(
+        tmp_path, "trunk_callback_own_number.xml", "caller.xml", WAIT_FOR_BYE, HANG_UP_ON_MESSAGE
+    )
+    caller = asyncio.ensure_future(sipp.run(scenario, *media_args()))
+
+    await wait_until(lambda: ("callback_not_booked", False) in played)
+    for phone in phones:  # each rang three times and is paused: the call waits in the queue
+        code, log = await phone
+        assert code == 0, log
+    call = next(iter(engine.calls.values()))
+    assert [engine.acd.agent_state(a.id) for a in setup.agents] == ["paused", "paused"]
+    assert engine.acd.position(call.id) == 1
+    caller_hangs_up(call)
+    code, log = await caller
+    assert code == 0, log
+
+    assert not await sync_to_async(CallbackRequest.objects.exists)()
+    await wait_until(lambda: QueueEntry.objects.get().outcome == QueueEntry.Outcome.ABANDONED)
 
 
 async def test_a_citizen_who_never_answers_is_tried_three_times(engine, sipp):

@@ -109,7 +109,10 @@ class CallbackDesk:
         """The caller pressed the key while waiting: take the number, keep the place, confirm,
         hang up. False when the caller stays on the line (gave up, or an agent took the call)."""
         chosen = await self._ask_number(call, interrupt=call.outcome)
-        if chosen is None or not await self._keep_place(call):
+        kept = chosen is not None and await self._keep_place(call)
+        if not kept:
+            if chosen is not None:
+                await _say_while_waiting(call, "callback_not_booked")
             if not call.outcome.done():
                 await call._start_music()
             return False
@@ -278,6 +281,21 @@ class CallbackDesk:
 def _waiting_requests() -> list[CallbackRequest]:
     waiting = CallbackRequest.objects.filter(status=CallbackRequest.Status.WAITING)
     return list(waiting.select_related("call").order_by("queued_since", "id"))
+
+
+async def _say_while_waiting(call: InboundCall, prompt: str) -> None:
+    """Play a prompt to a caller still waiting in the queue; an agent answering cuts it short."""
+    if call.outcome.done():
+        return
+    call.prompting = True  # no position announcement over it
+    played = asyncio.ensure_future(call._play(ivr.Play(prompt, call.ivr.language), barge_in=False))
+    try:
+        await asyncio.wait({played, call.outcome}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        call.prompting = False
+        played.cancel()
+    if played.done() and not played.cancelled():
+        played.result()  # the caller hung up: Hangup
 
 
 async def _confirm(call: InboundCall, chosen: Chosen) -> None:

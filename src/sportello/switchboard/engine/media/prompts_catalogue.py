@@ -71,6 +71,18 @@ PROMPTS: dict[str, dict[str, str]] = {
         "es": "Gracias. Le llamaremos a este número en cuanto haya un agente disponible.",
         "en": "Thank you. We will call you back on this number as soon as an agent is free.",
     },
+    "callback_not_booked": {
+        "it": "Ci scusiamo, non è stato possibile prenotare la richiamata. Resti in linea: un "
+        "operatore le risponderà appena possibile.",
+        "fr": "Désolés, nous n'avons pas pu enregistrer le rappel. Restez en ligne : un conseiller "
+        "vous répondra dès que possible.",
+        "ca": "Ho sentim, no hem pogut registrar la trucada de retorn. Espereu en línia: un agent "
+        "us atendrà tan aviat com sigui possible.",
+        "es": "Lo sentimos, no hemos podido registrar la devolución de la llamada. No cuelgue: un "
+        "agente le atenderá lo antes posible.",
+        "en": "Sorry, we could not book the callback. Please stay on the line: an agent will "
+        "answer you as soon as possible.",
+    },
     "callback_confirmed_typed": {
         "it": "Grazie. La richiameremo al numero indicato appena un operatore sarà libero.",
         "fr": "Merci. Nous vous rappellerons au numéro indiqué dès qu'un conseiller sera disponible.",
