@@ -1,6 +1,7 @@
 """Fixtures and helpers shared by the real-peer engine tests (import them into a test module)."""
 
 import asyncio
+import errno
 import socket
 
 import pytest
@@ -18,9 +19,21 @@ from tests.switchboard.engine.conftest import (
 )
 
 
+async def start_engine():
+    """`start_embedded` on a port that was free a moment ago: another process (an xdist worker,
+    a peer, an outgoing connection) may take it before the engine binds it, so a taken port is
+    tried again with another."""
+    for attempt in range(5):
+        try:
+            return await start_embedded(sip_port=free_port())
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or attempt == 4:
+                raise
+
+
 @pytest.fixture
 async def engine(switchboard_settings):
-    running = await start_embedded(sip_port=free_port())
+    running = await start_engine()
     yield running.engine
     await running.stop()
     await sync_to_async(connections.close_all)()

@@ -15,7 +15,6 @@ from django.test import Client
 
 from sportello.accounts.roles import Role
 from sportello.switchboard.engine import config
-from sportello.switchboard.engine.embedded import start_embedded
 from sportello.switchboard.engine.media.ng import leg_stats
 from sportello.switchboard.models import (
     Agent,
@@ -28,7 +27,12 @@ from sportello.switchboard.models import (
 from tests.conftest import AXE_URL, CHROMIUM
 from tests.factories import login_staff, make_staff
 from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard
-from tests.switchboard.engine.engine_fixtures import call_ended, media_port, open_desktop
+from tests.switchboard.engine.engine_fixtures import (
+    call_ended,
+    media_port,
+    open_desktop,
+    start_engine,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -46,7 +50,7 @@ async def engine(switchboard_settings):
     switchboard_settings.CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     }
-    running = await start_embedded(sip_port=free_port())
+    running = await start_engine()
     yield running.engine
     await running.stop()
     await sync_to_async(connections.close_all)()

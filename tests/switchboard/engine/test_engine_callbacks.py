@@ -9,7 +9,6 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.utils import timezone
 
-from sportello.switchboard.engine.embedded import start_embedded
 from sportello.switchboard.models import Call, CallbackRequest, Queue, QueueEntry, Trunk
 from tests.switchboard.engine import engine_fixtures
 from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard
@@ -22,6 +21,7 @@ from tests.switchboard.engine.engine_fixtures import (
     media_port,
     reload,
     scenario_variant,
+    start_engine,
     wait_until,
 )
 
@@ -267,14 +267,14 @@ async def test_a_callback_waiting_when_the_engine_stops_is_made_by_the_next_run(
     citizen_port = free_port()
     setup = await sync_to_async(make_switchboard)(flow=QUEUE_ONLY, announce_every_seconds=0)
     await sync_to_async(Trunk.objects.filter(pk=setup.trunk.pk).update)(port=citizen_port)
-    first = await start_embedded(sip_port=free_port())
+    first = await start_engine()
     try:
         inbound = await request_callback(Sipp(tmp_path, first.engine.endpoint.local_address()[1]))
     finally:
         await first.stop()
     stale = await sync_to_async(stale_request)(setup.queue)
 
-    second = await start_embedded(sip_port=free_port())
+    second = await start_engine()
     engine = second.engine
     try:
         assert list(engine.callbacks.pending) == [inbound.sip_call_id]

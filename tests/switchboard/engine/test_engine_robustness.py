@@ -1,5 +1,7 @@
 """The engine survives its own restart and the loss of a media node."""
 
+import socket
+
 import pytest
 from asgiref.sync import sync_to_async
 from django.db import connections
@@ -10,7 +12,12 @@ from sportello.switchboard.engine.media.ng import leg_stats
 from sportello.switchboard.engine.media.node import MediaNodeConfig, MediaNodeProcess
 from sportello.switchboard.models import Call, QueueEntry
 from tests.switchboard.engine.conftest import Sipp, free_port, make_switchboard, rtp_port
-from tests.switchboard.engine.engine_fixtures import media_args, media_port, wait_until
+from tests.switchboard.engine.engine_fixtures import (
+    media_args,
+    media_port,
+    start_engine,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -27,7 +34,7 @@ def open_call_in_queue(queue) -> Call:
 async def test_a_restart_closes_the_calls_the_previous_run_left_open(switchboard_settings):
     setup = await sync_to_async(make_switchboard)()
     left_open = await sync_to_async(open_call_in_queue)(setup.queue)
-    running = await start_embedded(sip_port=free_port())
+    running = await start_engine()
     try:
         call = await sync_to_async(Call.objects.get)(pk=left_open.pk)
         entry = await sync_to_async(QueueEntry.objects.get)(call=call)
@@ -37,6 +44,17 @@ async def test_a_restart_closes_the_calls_the_previous_run_left_open(switchboard
     assert call.ended_at is not None
     assert call.end_reason == Call.EndReason.ENGINE_RESTART
     assert entry.outcome == QueueEntry.Outcome.ENGINE_RESTART and entry.left_at is not None
+
+
+async def test_an_engine_that_cannot_start_closes_what_it_opened(switchboard_settings):
+    switchboard_settings.SWITCHBOARD_DTMF_PORT = dtmf_port = free_port()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        with pytest.raises(OSError):
+            await start_embedded(sip_port=taken.getsockname()[1])
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as dtmf:
+        dtmf.bind(("127.0.0.1", dtmf_port))  # the engine's DTMF listener let the port go
+    await sync_to_async(connections.close_all)()
 
 
 @pytest.fixture
@@ -56,7 +74,7 @@ async def two_media_nodes(switchboard_settings):
 async def test_a_call_goes_through_the_other_node_when_one_has_died(two_media_nodes, tmp_path):
     dead, alive = two_media_nodes
     setup = await sync_to_async(make_switchboard)()
-    running = await start_embedded(sip_port=free_port())
+    running = await start_engine()
     engine = running.engine
     try:
         await dead.stop()  # the pool has not noticed yet: the first offer to it fails

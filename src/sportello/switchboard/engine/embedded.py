@@ -69,6 +69,7 @@ async def start_embedded(*, sip_port: int | None = None) -> RunningSwitchboard:
     try:
         await engine.start()
     except Exception:
+        await engine.stop()  # what did start (media client, DTMF listener, a transport) closes
         if media is not None:
             await media.stop()
         raise
