@@ -143,6 +143,8 @@ BORN = date(1980, 1, 1)
         ({"dependants": -1}, "dependants: -1 is outside"),
         ({"dependants": True}, "dependants: expected a count or a list"),
         ({"dependants": [1, 2]}, "each item must be a Dependant"),
+        ({"dependants": (Dependant(), 1)}, "each item must be a Dependant"),
+        ({"dependants": (Dependant(),) * 41}, "dependants: more than 40"),
         ({"unemployment_months": 3.5}, "unemployment_months: expected a whole number"),
         ({"registration_months": -2}, "registration_months: -2 is outside"),
         ({"employment_status": "astronaut"}, "employment_status: unknown value"),

@@ -57,10 +57,13 @@ def _int(value) -> int | None:
     return None if value in (None, "") else int(value)
 
 
+_DISABLED, _NOT_DISABLED = Dependant(DISABLED_PERCENT), Dependant()
+
+
 def to_applicant(protocol: str, data: dict) -> Applicant:
     """Engine input from a stored declaration (JSON-ready dict written by the form)."""
     count, disabled = int(data.get("dependants") or 0), int(data.get("dependants_disabled") or 0)
-    dependants = [Dependant(DISABLED_PERCENT)] * disabled + [Dependant()] * (count - disabled)
+    dependants = (_DISABLED,) * disabled + (_NOT_DISABLED,) * (count - disabled)
     french = data.get("french_test")
     return Applicant(
         protocol=protocol,
