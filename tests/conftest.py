@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import login_staff  # noqa: F401  (re-exported for test modules)
 
@@ -28,7 +29,9 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, request):
-    """Each test starts with an empty cache (rate limits, lockouts) and tasks run inline."""
+    """Each test starts with an empty cache (rate limits, lockouts), tasks run inline, and in the
+    default language: a request in another language leaves it active in the thread after it."""
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     if "real_task_worker" not in request.keywords:
         settings.TASKS = {
@@ -39,6 +42,7 @@ def _isolated(settings, request):
         }
     yield
     cache.clear()
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sportello.accounts.roles import Role
 from sportello.audit.models import AuditEvent
@@ -191,7 +191,7 @@ def test_a_published_call_refuses_changes_to_what_matters(client, locked):
 def test_no_code_path_can_save_a_new_window_or_rule_set_into_a_published_call():
     call = Call.objects.get(pk=make_call().pk)
     call.closes_at += timedelta(days=30)
-    with pytest.raises(ValidationError, match="This call is published"):
+    with translation.override("en"), pytest.raises(ValidationError, match="This call is published"):
         call.save()
     call = Call.objects.get(pk=call.pk)
     call.frozen_ruleset = {**call.frozen_ruleset, "gates": []}

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.utils import translation
 
 from sportello.accounts.roles import Role
 from sportello.switchboard import ivr, setup
@@ -39,7 +40,8 @@ def test_the_helpline_flow_is_valid():
     ],
 )
 def test_a_booking_step_without_a_need_or_its_exits_is_refused(step, message):
-    errors = ivr.validate(booking_flow(**step))
+    with translation.override("en"):
+        errors = ivr.validate(booking_flow(**step))
     assert len(errors) == 1 and message in errors[0], errors
 
 

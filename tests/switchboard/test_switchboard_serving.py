@@ -4,7 +4,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sportello.accounts.roles import Role
 from sportello.audit.models import AuditEvent
@@ -65,7 +65,7 @@ def test_a_refused_choice_changes_nothing(agent, change, chosen, message):
         agent.refresh_from_db()
     if change == "logged in":
         AgentStateChange.objects.create(agent=agent, state="available", at=timezone.now())
-    with pytest.raises(ValidationError, match=message):
+    with translation.override("en"), pytest.raises(ValidationError, match=message):
         serving.choose(agent, {skill_id(code) for code in chosen}, by=agent.user)
     assert serving_codes(agent) == {"jobs", "helpdesk"}
     assert not AuditEvent.objects.filter(action="switchboard.services_chosen").exists()
