@@ -283,6 +283,9 @@ METRICS_TOKEN = envsecret("METRICS_TOKEN") or ""
 # Switchboard engine. With no SWITCHBOARD_MEDIA_NODES the engine starts its own rtpengine.
 SWITCHBOARD_SIP_HOST = envstr("SWITCHBOARD_SIP_HOST", "127.0.0.1")
 SWITCHBOARD_SIP_PORT = envint("SWITCHBOARD_SIP_PORT", 5060)
+# With several engine instances, each its own name: a restarting instance closes only its own
+# calls and queues again only its own callbacks.
+SWITCHBOARD_ENGINE_NAME = envstr("SWITCHBOARD_ENGINE_NAME", "main")
 SWITCHBOARD_MEDIA_NODES = envlist("SWITCHBOARD_MEDIA_NODES", [])
 SWITCHBOARD_MEDIA_INTERFACE = envstr("SWITCHBOARD_MEDIA_INTERFACE", "127.0.0.1")
 SWITCHBOARD_RTP_PORT_MIN = envint("SWITCHBOARD_RTP_PORT_MIN", 30000)

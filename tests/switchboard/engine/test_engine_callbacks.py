@@ -249,15 +249,15 @@ async def test_a_citizen_who_never_answers_is_tried_three_times(engine, sipp):
     assert tries == [Call.EndReason.FAILED] * 3
 
 
-def stale_request(queue) -> CallbackRequest:
-    """A request two days old, which a restarted engine must not dial any more."""
-    long_ago = timezone.now() - datetime.timedelta(days=2)
+def waiting_request(queue, *, age: datetime.timedelta, engine: str = "main") -> CallbackRequest:
+    since = timezone.now() - age
     call = Call.objects.create(
-        sip_call_id="stale@previous-run", caller_number="3339998888", called_number="800123456",
-        started_at=long_ago, ended_at=long_ago, end_reason=Call.EndReason.QUEUE_EXIT,
+        sip_call_id=f"waiting@{engine}-{age}", caller_number="3339998888",
+        called_number="800123456", started_at=since, ended_at=since,
+        end_reason=Call.EndReason.QUEUE_EXIT, engine=engine,
     )  # fmt: skip
     return CallbackRequest.objects.create(
-        call=call, queue=queue, number="3339998888", requested_at=long_ago, queued_since=long_ago
+        call=call, queue=queue, number="3339998888", requested_at=since, queued_since=since
     )
 
 
@@ -267,12 +267,19 @@ async def test_a_callback_waiting_when_the_engine_stops_is_made_by_the_next_run(
     citizen_port = free_port()
     setup = await sync_to_async(make_switchboard)(flow=QUEUE_ONLY, announce_every_seconds=0)
     await sync_to_async(Trunk.objects.filter(pk=setup.trunk.pk).update)(port=citizen_port)
+    switchboard_settings.SWITCHBOARD_ENGINE_NAME = "north"
     first = await start_engine()
     try:
         inbound = await request_callback(Sipp(tmp_path, first.engine.endpoint.local_address()[1]))
     finally:
         await first.stop()
-    stale = await sync_to_async(stale_request)(setup.queue)
+    # two days old: not dialled any more; and one another engine instance holds
+    stale = await sync_to_async(waiting_request)(
+        setup.queue, age=datetime.timedelta(days=2), engine="north"
+    )
+    held_elsewhere = await sync_to_async(waiting_request)(
+        setup.queue, age=datetime.timedelta(minutes=5), engine="south"
+    )
 
     second = await start_engine()
     engine = second.engine
@@ -281,6 +288,8 @@ async def test_a_callback_waiting_when_the_engine_stops_is_made_by_the_next_run(
         assert engine.acd.waiting(setup.queue.id) == [inbound.sip_call_id]
         stale = await sync_to_async(CallbackRequest.objects.get)(pk=stale.pk)
         assert stale.status == CallbackRequest.Status.FAILED and stale.outcome == "expired"
+        held_elsewhere = await sync_to_async(CallbackRequest.objects.get)(pk=held_elsewhere.pk)
+        assert held_elsewhere.status == CallbackRequest.Status.WAITING
 
         sipp = Sipp(tmp_path, engine.endpoint.local_address()[1])
         citizen = sipp.answer(
@@ -305,3 +314,4 @@ async def test_a_callback_waiting_when_the_engine_stops_is_made_by_the_next_run(
     assert callback.agent_id == setup.agents[0].id and callback.answered_at is not None
     assert callback.called_number == "3331234567" and callback.caller_number == "800123456"
     assert callback.end_reason == Call.EndReason.CALLER_HANGUP
+    assert (inbound.engine, callback.engine) == ("north", "north")

@@ -22,10 +22,10 @@ from tests.switchboard.engine.engine_fixtures import (
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def open_call_in_queue(queue) -> Call:
+def open_call_in_queue(queue, engine="main") -> Call:
     call = Call.objects.create(
-        sip_call_id="left-open@previous-run", caller_number="3330001111",
-        called_number="800123456", started_at=timezone.now(),
+        sip_call_id=f"left-open@{engine}", caller_number="3330001111",
+        called_number="800123456", started_at=timezone.now(), engine=engine,
     )  # fmt: skip
     QueueEntry.objects.create(call=call, queue=queue, entered_at=timezone.now())
     return call
@@ -33,17 +33,23 @@ def open_call_in_queue(queue) -> Call:
 
 async def test_a_restart_closes_the_calls_the_previous_run_left_open(switchboard_settings):
     setup = await sync_to_async(make_switchboard)()
-    left_open = await sync_to_async(open_call_in_queue)(setup.queue)
+    switchboard_settings.SWITCHBOARD_ENGINE_NAME = "north"
+    left_open = await sync_to_async(open_call_in_queue)(setup.queue, engine="north")
+    elsewhere = await sync_to_async(open_call_in_queue)(setup.queue, engine="main")
     running = await start_engine()
     try:
         call = await sync_to_async(Call.objects.get)(pk=left_open.pk)
         entry = await sync_to_async(QueueEntry.objects.get)(call=call)
+        other = await sync_to_async(Call.objects.get)(pk=elsewhere.pk)
+        other_entry = await sync_to_async(QueueEntry.objects.get)(call=other)
     finally:
         await running.stop()
         await sync_to_async(connections.close_all)()
     assert call.ended_at is not None
     assert call.end_reason == Call.EndReason.ENGINE_RESTART
     assert entry.outcome == QueueEntry.Outcome.ENGINE_RESTART and entry.left_at is not None
+    # another engine instance's call is still going
+    assert other.ended_at is None and other_entry.left_at is None
 
 
 async def test_an_engine_that_cannot_start_closes_what_it_opened(switchboard_settings):

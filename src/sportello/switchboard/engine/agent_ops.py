@@ -172,7 +172,7 @@ async def dial_out(engine: Engine, agent_id: int, number: str, service_number: s
         record = await records.call_started(
             sip_call_id=bridge.id, direction=Call.Direction.OUTBOUND, trunk_id=trunk.id,
             service_number_id=service.id, caller_number=service.number, called_number=number,
-            agent_id=agent_id,
+            agent_id=agent_id, engine=engine.settings.name,
         )  # fmt: skip
         engine._spawn(_outbound_call(bridge, record, trunk, number))
         return record

@@ -75,7 +75,7 @@ class CallbackDesk:
     async def restore(self) -> int:
         """Queue again the requests a previous run left waiting; how many were queued."""
         restored = 0
-        for row in await sync_to_async(_waiting_requests)():
+        for row in await sync_to_async(_waiting_requests)(self.engine.settings.name):
             reason = self._cannot_restore(row)
             if reason:
                 await records.update(row, status=CallbackRequest.Status.FAILED, outcome=reason,
@@ -240,7 +240,7 @@ class CallbackDesk:
         record = await records.call_started(
             sip_call_id=bridge.id, direction=Call.Direction.CALLBACK, trunk_id=pending.trunk_id,
             caller_number=pending.presented_number, called_number=pending.number,
-            agent_id=command.agent, language=pending.language,
+            agent_id=command.agent, language=pending.language, engine=engine.settings.name,
         )  # fmt: skip
         trunk = next(t for t in engine.config.trunks if t.id == pending.trunk_id)
         far = outbound.trunk_destination(trunk, pending.number)
@@ -278,8 +278,10 @@ class CallbackDesk:
             self._arrive(acd_id, pending)
 
 
-def _waiting_requests() -> list[CallbackRequest]:
-    waiting = CallbackRequest.objects.filter(status=CallbackRequest.Status.WAITING)
+def _waiting_requests(engine: str) -> list[CallbackRequest]:
+    waiting = CallbackRequest.objects.filter(
+        status=CallbackRequest.Status.WAITING, call__engine=engine
+    )
     return list(waiting.select_related("call").order_by("queued_since", "id"))
 
 

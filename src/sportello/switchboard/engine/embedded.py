@@ -65,6 +65,7 @@ async def start_embedded(*, sip_port: int | None = None) -> RunningSwitchboard:
         callback_retry_seconds=getattr(settings, "SWITCHBOARD_CALLBACK_RETRY_SECONDS", 60.0),
         callback_expiry_seconds=getattr(settings, "SWITCHBOARD_CALLBACK_EXPIRY_HOURS", 24) * 3600.0,
         callback_digit_seconds=getattr(settings, "SWITCHBOARD_CALLBACK_DIGIT_SECONDS", 5),
+        name=settings.SWITCHBOARD_ENGINE_NAME,
     ))  # fmt: skip
     try:
         await engine.start()

@@ -73,6 +73,7 @@ class EngineSettings:
     callback_retry_seconds: float = 60.0
     callback_expiry_seconds: float = 24 * 3600.0  # older waiting callbacks are not restored
     callback_digit_seconds: float = 5.0  # a pause this long ends a typed callback number
+    name: str = "main"  # this instance's calls and callbacks are the ones with its name
 
 
 class Engine:
@@ -112,7 +113,7 @@ class Engine:
         self.config = await sync_to_async(engine_config.load)()
         for queue in self.config.queues_by_id.values():
             self.acd.add_queue(queue.acd)
-        closed = await records.close_interrupted_calls()
+        closed = await records.close_interrupted_calls(self.settings.name)
         if closed:
             log.warning("closed %s calls left open by a previous run", closed)
         await self.media.start()

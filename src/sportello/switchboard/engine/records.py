@@ -33,28 +33,32 @@ def _save(obj, **fields) -> None:
     obj.save(update_fields=list(fields))
 
 
-def _close_interrupted() -> int:
+def _close_interrupted(engine: str) -> int:
     now = timezone.now()
     with transaction.atomic():
-        QueueEntry.objects.filter(left_at__isnull=True).update(
+        QueueEntry.objects.filter(left_at__isnull=True, call__engine=engine).update(
             left_at=now, outcome=QueueEntry.Outcome.ENGINE_RESTART
         )
-        closed = Call.objects.filter(ended_at__isnull=True).update(
+        closed = Call.objects.filter(ended_at__isnull=True, engine=engine).update(
             ended_at=now, end_reason=Call.EndReason.ENGINE_RESTART
         )
-        CallbackRequest.objects.filter(status=CallbackRequest.Status.DIALLING).update(
-            status=CallbackRequest.Status.WAITING
-        )
+        CallbackRequest.objects.filter(
+            status=CallbackRequest.Status.DIALLING, call__engine=engine
+        ).update(status=CallbackRequest.Status.WAITING)
     return closed
 
 
-async def close_interrupted_calls() -> int:
-    """After a restart, close every call the previous engine left open."""
-    return await sync_to_async(_close_interrupted)()
+async def close_interrupted_calls(engine: str) -> int:
+    """After a restart, close every call the previous run of the named engine left open (other
+    engine instances' calls are still going)."""
+    return await sync_to_async(_close_interrupted)(engine)
 
 
-async def call_started(**fields) -> Call:
-    call = await sync_to_async(Call.objects.create)(started_at=timezone.now(), **fields)
+async def call_started(*, engine: str, **fields) -> Call:
+    """A new call handled by the named engine instance."""
+    call = await sync_to_async(Call.objects.create)(
+        started_at=timezone.now(), engine=engine, **fields
+    )
     await events.send("call.started", call=str(call.id), caller=call.caller_number)
     return call
 

@@ -81,7 +81,7 @@ class InboundCall:
                 sip_call_id=self.id, trunk_id=self.trunk.id, service_number_id=self.number.id,
                 flow_version_id=self.number.flow_version_id,
                 caller_number=self.invite.request.from_addr.uri.user or "",
-                called_number=self.number.number,
+                called_number=self.number.number, engine=self.engine.settings.name,
             )  # fmt: skip
             if not await self._answer_caller():
                 reason = Call.EndReason.FAILED

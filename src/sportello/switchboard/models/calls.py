@@ -45,6 +45,9 @@ class Call(models.Model):
     wrap_up_code = models.CharField(max_length=30, blank=True)
     notes = models.TextField(blank=True)
     media_node = models.CharField(max_length=100, blank=True)
+    engine = models.CharField(
+        max_length=64, default="main", help_text="the engine instance handling the call"
+    )
 
     class Meta:
         indexes = [
