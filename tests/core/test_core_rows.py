@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 
 from sportello.accounts.models import User
 from sportello.core import rows
-from sportello.hiring.models import Call, RankingEntry
+from sportello.hiring.models import Call, Candidate, RankingEntry
 from tests.factories import UserFactory
 from tests.hiring.factories import make_call, submit
 
@@ -60,3 +60,20 @@ def test_insert_many_raises_djangos_integrity_error_and_writes_nothing():
     with pytest.raises(IntegrityError), transaction.atomic():
         rows.insert_many(RankingEntry, _entries(call, app, n=2))  # the same row twice
     assert not RankingEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # foreign keys are checked when the transaction commits
+def test_delete_rows_deletes_in_one_statement_and_the_database_keeps_references(
+    django_assert_num_queries,
+):
+    call = make_call(state="closed")
+    app = submit(call).application
+    rows.insert_many(RankingEntry, _entries(call, app))
+    entries = RankingEntry.objects.filter(call=call)
+    with django_assert_num_queries(1):
+        assert rows.delete_rows(entries) == 1
+    rows.insert_many(RankingEntry, _entries(call, app))
+    Candidate.objects.create(call=call, entry=RankingEntry.objects.get())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.delete_rows(entries)  # a candidate still points at the row: refused at COMMIT
+    assert RankingEntry.objects.count() == 1

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sportello.accounts.roles import Role
@@ -110,7 +112,16 @@ def test_computing_a_ranking_reads_and_writes_in_a_fixed_number_of_queries(
         submit(call, isee_value="5000.00")
     with django_assert_max_num_queries(12):
         assert ranking.do_compute(call, "provisional", by=manager) == 15
-    assert RankingEntry.objects.filter(call=call, stage="provisional").count() == 15
+    first = set(RankingEntry.objects.filter(call=call, stage="provisional").values_list("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        assert ranking.do_compute(call, "provisional", by=manager) == 15
+    again = set(RankingEntry.objects.filter(call=call, stage="provisional").values_list("pk"))
+    assert len(again) == 15 and not first & again
+    # computed again, the old rows go in one DELETE: none is read first
+    read = [
+        q["sql"] for q in queries if q["sql"].startswith("SELECT") and "rankingentry" in q["sql"]
+    ]
+    assert read == []
 
 
 def test_the_ranking_waits_for_the_window_to_close(client):

@@ -12,7 +12,7 @@ import functools
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import AutoField, Field, Model
+from django.db.models import AutoField, Field, Model, QuerySet
 
 from sportello.core import prepared
 
@@ -71,6 +71,16 @@ def insert_many(model: type[Model], objs: list[Model], using: str = "default") -
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(sql) as copy:
         for obj in objs:
             copy.write_row([db_value(f, obj, connection) for f in fields])
+
+
+def delete_rows(queryset: QuerySet) -> int:
+    """DELETE the queryset's rows in one statement; how many went.
+
+    `QuerySet.delete()` first loads every row (all its columns) to look for related objects
+    whenever some model points at it, even where none does: 9 of the 12 seconds a recomputed
+    100,000-row ranking took. Only for rows whose references the caller has ruled out; if one
+    is left, the database's foreign keys still refuse it (when the transaction commits)."""
+    return queryset._raw_delete(queryset.db)
 
 
 @functools.cache

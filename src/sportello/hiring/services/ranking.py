@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sportello.audit.log import record
-from sportello.core.rows import insert_many
+from sportello.core.rows import delete_rows, insert_many
 from sportello.hiring.models import Appeal, Application, Call, RankingEntry
 from sportello.hiring.rules import ApplicantDataError, rank, score_all
 from sportello.hiring.services.facts import to_applicant
@@ -80,7 +80,8 @@ def do_compute(call: Call, stage: str, *, by) -> int:
     with gc_paused():
         rows, ranked = _compute_rows(call, stage)
     with transaction.atomic():
-        RankingEntry.objects.filter(call=call, stage=stage).delete()
+        # no candidate points at these rows: candidates are chosen once the ranking is final
+        delete_rows(RankingEntry.objects.filter(call=call, stage=stage))
         insert_many(RankingEntry, rows)
         record("hiring.ranking_computed", actor=by, obj=call, details={"stage": stage})
     return ranked
