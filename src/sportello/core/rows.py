@@ -77,9 +77,10 @@ def delete_rows(queryset: QuerySet) -> int:
     """DELETE the queryset's rows in one statement; how many went.
 
     `QuerySet.delete()` first loads every row (all its columns) to look for related objects
-    whenever some model points at it, even where none does: 9 of the 12 seconds a recomputed
-    100,000-row ranking took. Only for rows whose references the caller has ruled out; if one
-    is left, the database's foreign keys still refuse it (when the transaction commits)."""
+    whenever some model points at it, even where none does: 5 s for the 100,000 rows of a
+    ranking computed again, against 0.06 s. Only for rows whose references the caller has ruled
+    out; if one is left, the database's foreign keys still refuse it (when the transaction
+    commits)."""
     return queryset._raw_delete(queryset.db)
 
 

@@ -137,7 +137,7 @@ def _dependants(value: object) -> tuple[Dependant, ...]:
 
 
 def _job_centres(value: object) -> tuple[str, ...]:
-    if value == () or value == []:  # most calls list no job centre
+    if not value and isinstance(value, list | tuple):  # most calls list no job centre
         return ()
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise ApplicantDataError("job_centres: expected a list of job-centre codes")
