@@ -47,6 +47,12 @@ async def ask(
     return None
 
 
+async def say(call: InboundCall, play: Play, interrupt: asyncio.Future) -> None:
+    """Play a prompt to its end, or until ``interrupt`` settles (then it is stopped)."""
+    with contextlib.suppress(Interrupted):
+        await _play(call, play, interrupt, barge_in=False)
+
+
 async def _play(
     call: InboundCall, play: Play, interrupt: asyncio.Future | None, *, barge_in: bool
 ) -> str | None:

@@ -35,6 +35,8 @@ from sportello.switchboard.engine.media.ng import MediaError
 from sportello.switchboard.models import Call, CallbackRequest, QueueEntry
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from sportello.switchboard.engine.config import QueueInfo
     from sportello.switchboard.engine.engine import Engine
     from sportello.switchboard.engine.session import InboundCall
@@ -111,8 +113,10 @@ class CallbackDesk:
         chosen = await self._ask_number(call, interrupt=call.outcome)
         kept = chosen is not None and await self._keep_place(call)
         if not kept:
-            if chosen is not None:
-                await _say_while_waiting(call, "callback_not_booked")
+            if chosen is not None and not call.outcome.done():
+                not_booked = ivr.Play("callback_not_booked", call.ivr.language)
+                async with _prompting(call):  # an agent answering cuts it short
+                    await callback_number.say(call, not_booked, call.outcome)
             if not call.outcome.done():
                 await call._start_music()
             return False
@@ -126,13 +130,8 @@ class CallbackDesk:
         self, call: InboundCall, interrupt: asyncio.Future | None
     ) -> Chosen | None:
         entry = NumberEntry(call.record.caller_number, call.ivr.language, self.digit_seconds)
-        call.prompting = True  # no position announcement over the prompts
-        try:
-            with contextlib.suppress(MediaError):
-                await call.node.client.stop_media(call.id, call.caller_tag)
+        async with _prompting(call):
             return await callback_number.ask(call, entry, interrupt)
-        finally:
-            call.prompting = False
 
     async def _keep_place(self, call: InboundCall) -> bool:
         """Turn the waiting call into a callback in the ACD; an agent ringing for it is waited
@@ -285,19 +284,17 @@ def _waiting_requests(engine: str) -> list[CallbackRequest]:
     return list(waiting.select_related("call").order_by("queued_since", "id"))
 
 
-async def _say_while_waiting(call: InboundCall, prompt: str) -> None:
-    """Play a prompt to a caller still waiting in the queue; an agent answering cuts it short."""
-    if call.outcome.done():
-        return
-    call.prompting = True  # no position announcement over it
-    played = asyncio.ensure_future(call._play(ivr.Play(prompt, call.ivr.language), barge_in=False))
+@contextlib.asynccontextmanager
+async def _prompting(call: InboundCall) -> AsyncIterator[None]:
+    """Prompts to a caller who may still wait in the queue: the music stops, and no position
+    announcement plays over them."""
+    call.prompting = True
     try:
-        await asyncio.wait({played, call.outcome}, return_when=asyncio.FIRST_COMPLETED)
+        with contextlib.suppress(MediaError):
+            await call.node.client.stop_media(call.id, call.caller_tag)
+        yield
     finally:
         call.prompting = False
-        played.cancel()
-    if played.done() and not played.cancelled():
-        played.result()  # the caller hung up: Hangup
 
 
 async def _confirm(call: InboundCall, chosen: Chosen) -> None:
