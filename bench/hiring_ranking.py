@@ -34,10 +34,12 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from sportello.accounts.models import Office, User  # noqa: E402
+from sportello.core.rows import delete_rows  # noqa: E402
 from sportello.hiring.models import Application, Call, RankingEntry, RuleSetVersion  # noqa: E402
 from sportello.hiring.rules import builtin_rulesets, rank  # noqa: E402
+from sportello.hiring.rules.ranking import gc_paused  # noqa: E402
 from sportello.hiring.services.facts import to_applicant  # noqa: E402
-from sportello.hiring.services.ranking import do_compute, gc_paused, reference_date  # noqa: E402
+from sportello.hiring.services.ranking import do_compute, reference_date  # noqa: E402
 
 
 def make_call(n: int) -> Call:
@@ -140,7 +142,7 @@ def main() -> None:
         f"(runs: {', '.join(f'{t:.3f}' for t, _ in sqls)})"
     )
     print(f"ratio engine / SQL: {engine / sql:.1f}x; full / SQL: {full / sql:.1f}x")
-    RankingEntry.objects.filter(call=call).delete()
+    delete_rows(RankingEntry.objects.filter(call=call))
 
 
 if __name__ == "__main__":

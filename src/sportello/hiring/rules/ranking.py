@@ -74,14 +74,14 @@ def rank(
     `ApplicantDataError` on a duplicate protocol or a birth date after
     `reference_date`.
     """
-    with _gc_paused():
+    with gc_paused():
         return _rank(ruleset, applicants, reference_date, job_centre)
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building 100,000 rows would trigger several full cyclic-GC passes over every
-    live object, costing more than the ranking itself; rows form no cycles."""
+def gc_paused() -> Iterator[None]:
+    """Building 100,000 rows (or engine inputs) would trigger several full cyclic-GC passes
+    over every live object, costing more than the work itself; they form no cycles."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -1,9 +1,5 @@
 """Verification, ranking with the frozen rule set, appeals, final ranking."""
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +9,7 @@ from sportello.audit.log import record
 from sportello.core.rows import delete_rows, insert_many
 from sportello.hiring.models import Appeal, Application, Call, RankingEntry
 from sportello.hiring.rules import ApplicantDataError, rank, score_all
+from sportello.hiring.rules.ranking import gc_paused
 from sportello.hiring.services.facts import to_applicant
 from sportello.hiring.services.notify import notify
 
@@ -58,19 +55,6 @@ def _explanation(result) -> list[dict]:
 
 def _plain(value):
     return value if isinstance(value, int | float | str | bool | type(None)) else str(value)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Building 100,000 engine inputs and rows makes no reference cycles; the cyclic GC would
-    rescan the growing heap several times and cost more than the work itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def do_compute(call: Call, stage: str, *, by) -> int:
