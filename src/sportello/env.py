@@ -14,6 +14,15 @@ def envstr(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
+def envname(name: str, default: str, max_length: int) -> str:
+    """A short name (an instance's, say): the default when unset or blank, never longer than
+    the column that stores it."""
+    value = (os.environ.get(name) or "").strip() or default
+    if len(value) > max_length:
+        raise ImproperlyConfigured(f"{name} must be at most {max_length} characters, got {value!r}")
+    return value
+
+
 def envbool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:

@@ -12,6 +12,7 @@ from sportello.env import (
     envbool,
     envint,
     envlist,
+    envname,
     envsecret,
     envstr,
     required,
@@ -285,7 +286,7 @@ SWITCHBOARD_SIP_HOST = envstr("SWITCHBOARD_SIP_HOST", "127.0.0.1")
 SWITCHBOARD_SIP_PORT = envint("SWITCHBOARD_SIP_PORT", 5060)
 # With several engine instances, each its own name: a restarting instance closes only its own
 # calls and queues again only its own callbacks.
-SWITCHBOARD_ENGINE_NAME = envstr("SWITCHBOARD_ENGINE_NAME", "main")
+SWITCHBOARD_ENGINE_NAME = envname("SWITCHBOARD_ENGINE_NAME", "main", max_length=64)  # Call.engine
 SWITCHBOARD_MEDIA_NODES = envlist("SWITCHBOARD_MEDIA_NODES", [])
 SWITCHBOARD_MEDIA_INTERFACE = envstr("SWITCHBOARD_MEDIA_INTERFACE", "127.0.0.1")
 SWITCHBOARD_RTP_PORT_MIN = envint("SWITCHBOARD_RTP_PORT_MIN", 30000)

@@ -20,6 +20,16 @@ def test_it_rejects_bad_values_clearly(monkeypatch):
     monkeypatch.setenv("X_BOOL", "maybe")
     with pytest.raises(ImproperlyConfigured, match="X_BOOL must be a boolean"):
         env.envbool("X_BOOL", False)
+    monkeypatch.setenv("X_NAME", "n" * 65)
+    with pytest.raises(ImproperlyConfigured, match="X_NAME must be at most 64 characters"):
+        env.envname("X_NAME", "main", max_length=64)
+
+
+def test_a_blank_name_is_the_default(monkeypatch):
+    monkeypatch.setenv("X_NAME", "  ")
+    assert env.envname("X_NAME", "main", max_length=64) == "main"
+    monkeypatch.setenv("X_NAME", " north ")
+    assert env.envname("X_NAME", "main", max_length=64) == "north"
 
 
 def test_it_reads_a_secret_from_a_file(monkeypatch, tmp_path):
